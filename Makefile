@@ -1,0 +1,32 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test validate bench clean
+
+setup: $(STAMP)
+
+# Re-installs only when the dependency pins change; safe to run again.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=python3.x"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+run: setup
+	$(PY) -m pipeline run
+
+validate: setup
+	$(PY) -m pipeline validate
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m pytest tests/benchmarks --benchmark-enable
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,79 @@
+"""Command line: ``python -m pipeline run | normalize | validate`` (exit 0 ok, 1 failure, 2 bad usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from pipeline.model import PipelineError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="read raw/, write the tables to output/, validate them")
+    run.add_argument("--raw", type=Path, default=ROOT / "raw", help="folder of source files (default: raw/)")
+    run.add_argument("--out", type=Path, default=ROOT / "output", help="folder for the tables (default: output/)")
+    normalize = commands.add_parser("normalize", help="print a file's normalised Simplified text, line for line")
+    normalize.add_argument("file", type=Path)
+    normalize.add_argument("--explain", action="store_true", help="print the repairs as JSON lines instead")
+    validate = commands.add_parser("validate", help="validate the tables already in output/")
+    validate.add_argument("--out", type=Path, default=ROOT / "output", help="folder of the tables (default: output/)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            from pipeline.run import run as run_pipeline
+
+            return run_pipeline(args.raw, args.out)
+        if args.command == "normalize":
+            return _normalize(args.file, args.explain)
+        return _validate(args.out)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _normalize(path: Path, explain: bool) -> int:
+    from pipeline.ingest import read_source
+    from pipeline.normalize import normalize_lines
+
+    doc = read_source(path)
+    lines, repairs = normalize_lines(doc.lines)
+    out = sys.stdout
+    if explain:
+        for repair in repairs:
+            out.write(json.dumps(asdict(repair), ensure_ascii=False) + "\n")
+    else:
+        for line in lines:
+            out.write(line + "\n")
+    return 0
+
+
+def _validate(out_dir: Path) -> int:
+    import pandas as pd
+
+    from pipeline.export import to_frame, write_json
+    from pipeline.schemas import schema_names
+    from pipeline.validate.suites import summarise, validate_tables
+
+    frames = {}
+    for name in schema_names():
+        path = out_dir / f"{name}.csv"
+        if not path.exists():
+            raise PipelineError(f"{path}: missing; run `make run` first to write the tables.")
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+        frames[name] = to_frame(name, rows)
+    report = validate_tables(frames)
+    write_json(out_dir / "validation.json", report)
+    for line in summarise(report):
+        print(line)
+    return 0 if report["success"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

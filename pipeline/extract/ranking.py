@@ -1,0 +1,177 @@
+"""Ranking tables found by shape: lines that are one or more (rank, name[, name]) column groups.
+
+The extractor knows nothing about files or line numbers. It splits each normalised line into cells
+(pipes, tabs, runs of spaces, or single spaces when the ranks prove it is a table), keeps lines whose
+cells form equal-width groups that each start with a rank, and joins consecutive such lines into
+tables. Which column is the city and which the province comes from the header when there is one;
+otherwise reconciliation decides from the content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_RANK = re.compile(r"^第?(\d{1,4})(?:名|位|\.|、)?$")
+_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
+_WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
+_RANK_HEADER = re.compile(r"^(?:排名|名次|排序|序号|位次|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)
+_PROVINCE_HEADER = re.compile(r"省|地区|区、市|province", re.IGNORECASE)
+_CITY_HEADER = re.compile(r"城市|市|名称|city|name", re.IGNORECASE)
+# Lines that may interrupt a table (page numbers, running heads) when the ranks carry on after them.
+_MAX_INTERRUPTION = 3
+
+
+@dataclass
+class RankingRow:
+    rank: int
+    fields: list[str]
+    location: str
+    raw: str
+    group: int
+
+
+@dataclass
+class RankingTable:
+    table_no: int
+    groups: int
+    width: int
+    header: list[str]
+    caption: str
+    rows: list[RankingRow] = field(default_factory=list)
+
+    @property
+    def location(self) -> str:
+        return self.rows[0].location if self.rows else ""
+
+    def roles(self) -> list[str]:
+        """Per field of a group: 'city', 'province' or 'unknown', read from the header."""
+        if not self.header:
+            return ["unknown"] * self.width
+        cells = self.header[1 : 1 + self.width]
+        roles = []
+        for cell in cells:
+            if _PROVINCE_HEADER.search(cell):
+                roles.append("province")
+            elif _CITY_HEADER.search(cell):
+                roles.append("city")
+            else:
+                roles.append("unknown")
+        return roles + ["unknown"] * (self.width - len(roles))
+
+
+def split_cells(line: str) -> tuple[list[str], str]:
+    """Cells of one line and the separator kind: 'pipe', 'tab', 'spaces' or 'space'."""
+    if "|" in line:
+        cells = [c.strip() for c in line.split("|")]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        kind = "pipe"
+    elif "\t" in line:
+        cells = [c.strip() for c in line.split("\t")]
+        kind = "tab"
+    else:
+        cells = [c for c in re.split(r"\s{2,}|\u3000+", line.strip())]
+        kind = "spaces"
+        if len(cells) < 2:
+            cells = line.split()
+            kind = "space"
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells, kind
+
+
+def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
+    """The (rank, fields) groups of a row, or None when the cells are not a ranking row."""
+    if not cells or not _RANK.match(cells[0]):
+        return None
+    groups: list[tuple[int, list[str]]] = []
+    for cell in cells:
+        match = _RANK.match(cell)
+        if match:
+            groups.append((int(match.group(1)), []))
+        else:
+            groups[-1][1].append(cell)
+    widths = {len(fields) for _, fields in groups}
+    width = max(widths)
+    if not 1 <= width <= 3:
+        return None
+    for index, (_, fields) in enumerate(groups):
+        if len(fields) != width:
+            if index != len(groups) - 1:
+                return None
+            fields.extend([""] * (width - len(fields)))
+        if not any(fields):
+            return None
+        for value in fields:
+            if value and (_NUMBER.match(value) or not _WORDY.search(value)):
+                return None
+    return groups
+
+
+def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingTable]:
+    """Every ranking table in the lines, in document order."""
+    parsed: list[tuple[int, list[tuple[int, list[str]]], tuple]] = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        cells, kind = split_cells(line)
+        groups = parse_groups(cells)
+        if groups:
+            parsed.append((index, groups, (len(groups), len(groups[0][1]), kind)))
+    tables: list[list[tuple[int, list, tuple]]] = []
+    for entry in parsed:
+        index, groups, signature = entry
+        if tables:
+            last_index, last_groups, last_signature = tables[-1][-1]
+            between = [i for i in range(last_index + 1, index) if lines[i].strip()]
+            continues = (
+                signature == last_signature
+                and groups[0][0] > last_groups[0][0]
+                and (not between or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + 1))
+            )
+            if continues:
+                tables[-1].append(entry)
+                continue
+        tables.append([entry])
+    found: list[RankingTable] = []
+    for entries in tables:
+        n_groups, width, kind = entries[0][2]
+        if sum(len(groups) for _, groups, _ in entries) < 3:
+            continue
+        if kind == "space" and not _sequential(entries):
+            continue
+        header, caption = _header_and_caption(lines, entries[0][0])
+        table = RankingTable(len(found) + 1, n_groups, width, header, caption)
+        for index, groups, _ in entries:
+            for g, (rank, fields) in enumerate(groups):
+                table.rows.append(RankingRow(rank, fields, locations[index], lines[index], g + 1))
+        found.append(table)
+    return found
+
+
+def _sequential(entries) -> bool:
+    """Single-space rows count only when every column group's ranks go up by one, line after line."""
+    if len(entries) < 3:
+        return False
+    for (_, a, _), (_, b, _) in zip(entries, entries[1:]):
+        if any(rb != ra + 1 for (ra, _), (rb, _) in zip(a, b)):
+            return False
+    return True
+
+
+def _header_and_caption(lines: list[str], first: int) -> tuple[list[str], str]:
+    """The header row just above a table (cells, when its first cell names the rank) and the caption above that."""
+    above = [i for i in range(first - 1, max(first - 6, -1), -1) if lines[i].strip()]
+    header: list[str] = []
+    caption = ""
+    for position, i in enumerate(above[:2]):
+        cells, _ = split_cells(lines[i])
+        if not header and cells and _RANK_HEADER.match(cells[0]):
+            header = cells
+            rest = above[position + 1 :]
+            caption = lines[rest[0]].strip() if rest else ""
+            break
+    if not header and above:
+        caption = lines[above[0]].strip()
+    return header, caption

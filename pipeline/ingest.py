@@ -1,0 +1,230 @@
+"""Bytes to Document: detect the encoding and the format from the content, render text as lines.
+
+The file extension is only a hint: a PDF is recognised by its magic bytes, HTML by its markup, and
+text encodings by trying strict decoders and scoring how ordinary the decoded characters are.
+HTML and PDF tables are rendered as tab-separated lines so one table extractor serves every format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from pathlib import Path
+
+from pipeline.model import Document, PipelineError
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PDF_PAGES = 500
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HTML_MARKERS = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table)\b", re.IGNORECASE)
+_HTML_TAGS = re.compile(r"<\s*(?:p|div|span|tr|td|th|li|a|br|h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
+def source_id_for(path: Path) -> str:
+    """A stable id from the file name: lowercase letters, digits and underscores."""
+    return re.sub(r"[^0-9a-z]+", "_", path.stem.lower()).strip("_") or "source"
+
+
+def read_source(path: Path, meta: dict | None = None) -> Document:
+    """Read one file into a Document, or raise PipelineError saying what is wrong and what to do."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions.") from exc
+    if not data.strip():
+        raise PipelineError(f"{path}: the file is empty; replace it with the document's content or remove it.")
+    if len(data) > MAX_BYTES:
+        raise PipelineError(
+            f"{path}: {len(data) / 1e6:.0f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit for one source; "
+            "split the document or extract the pages that hold the tables."
+        )
+    sha = hashlib.sha256(data).hexdigest()
+    common = dict(source_id=source_id_for(path), file=path.name, sha256=sha, meta=dict(meta or {}))
+    if data.lstrip()[:5] == b"%PDF-":
+        from pipeline.pdf import render_pdf
+
+        lines, locations, warnings = render_pdf(path, data, MAX_PDF_PAGES)
+        return Document(format="pdf", encoding="binary", lines=lines, locations=locations,
+                        warnings=warnings, **common)
+    text, encoding, warnings = decode(data, path)
+    if looks_like_html(text):
+        lines = render_html(text)
+        return Document(format="html", encoding=encoding, lines=lines,
+                        locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
+    lines = text.splitlines()
+    return Document(format="text", encoding=encoding, lines=lines,
+                    locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
+
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
+    """Return (text, encoding name, warnings).
+
+    Order: a byte-order mark; UTF-16 recognised by its zero bytes; strict UTF-8; then every strict
+    East-Asian decoder that succeeds, scored by how common its characters are (a wrong decoder turns
+    text into rare characters). When nothing decodes strictly, the best lossy decode is kept with a
+    warning, so a few damaged bytes do not cost the whole document.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name, []
+            except UnicodeDecodeError as exc:
+                raise PipelineError(
+                    f"{path}: starts with a {name} byte-order mark but is not valid {name} "
+                    f"at byte {exc.start}; re-save the file as UTF-8."
+                ) from exc
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16, []
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise PipelineError(
+            f"{path}: holds binary data (NUL bytes) and is neither PDF nor text; "
+            "provide the document as PDF, HTML or text."
+        )
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for name in ("gbk", "gb18030", "big5", "cp950", "big5hkscs"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((commonness(text), name, text))
+    if candidates:
+        score, name, text = max(candidates, key=lambda c: (c[0], -_PREFERENCE.index(c[1])))
+        if score >= 0.6:
+            return text, name, []
+    lossy = []
+    for name in ("utf-8", "gb18030", "big5hkscs"):
+        text = data.decode(name, errors="replace")
+        bad = text.count("\ufffd")
+        lossy.append((bad, -commonness(text), name, text))
+    bad, _, name, text = min(lossy)
+    share = bad / max(len(text), 1)
+    if share > 0.05 or commonness(text) < 0.5:
+        raise PipelineError(
+            f"{path}: is not text in any supported encoding (UTF-8, UTF-16, GB18030/GBK, Big5); "
+            "provide the document as PDF, HTML or text in one of these encodings."
+        )
+    return text, name, [f"{bad} undecodable byte sequence(s) replaced by U+FFFD while reading as {name}"]
+
+
+_PREFERENCE = ["gbk", "gb18030", "big5", "cp950", "big5hkscs"]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM shows zero bytes in every other position for ASCII-rich text."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_zero = sample[0::2].count(0) / len(sample[0::2])
+    odd_zero = sample[1::2].count(0) / len(sample[1::2])
+    if odd_zero > 0.3 and even_zero < 0.05:
+        return "utf-16-le"
+    if even_zero > 0.3 and odd_zero < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def commonness(text: str) -> float:
+    """Share of CJK characters that are everyday characters (GB2312 level 1 once simplified).
+
+    A right decode of Chinese text scores above 0.9; a wrong decoder spreads the bytes over the whole
+    code table and scores far lower. Text without CJK characters scores 1.0.
+    """
+    from pipeline.normalize.script import to_simplified
+
+    chars = _CJK.findall(text)
+    if not chars:
+        return 1.0
+    common = 0
+    for ch in to_simplified("".join(chars)):
+        try:
+            encoded = ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if 0xB0 <= encoded[0] <= 0xD7:
+            common += 1
+    return common / len(chars)
+
+
+def looks_like_html(text: str) -> bool:
+    """HTML when the text declares itself as HTML or is mostly markup, not when a mirror left a stray tag."""
+    head = text.lstrip()[:2048]
+    if _HTML_MARKERS.search(head) and head.startswith("<"):
+        return True
+    return head.startswith("<") and len(_HTML_TAGS.findall(text)) >= 3
+
+
+_BLOCK_TAGS = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "header", "footer", "blockquote", "pre", "caption", "dt", "dd"]
+
+
+def render_html(text: str) -> list[str]:
+    """HTML to lines: scripts and styles dropped, each table row one tab-separated line, blocks on lines of their own."""
+    from bs4 import BeautifulSoup, NavigableString
+
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    for table in reversed(soup.find_all("table")):
+        rows = [table_row_text(tr) for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        table.replace_with(NavigableString("\n" + "\n".join(rows) + "\n"))
+    for br in soup.find_all("br"):
+        br.replace_with(NavigableString("\n"))
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before(NavigableString("\n"))
+        tag.insert_after(NavigableString("\n"))
+    lines = []
+    for line in soup.get_text().split("\n"):
+        if _CELL_SEP in line:
+            cells = [" ".join(cell.split()) for cell in line.split(_CELL_SEP)]
+            line = "\t".join(cells) if any(cells) else ""
+        else:
+            line = " ".join(line.split())
+        lines.append(line)
+    return _squeeze_blank_lines(lines)
+
+
+# Separates rendered table cells until the markup's own whitespace has been collapsed.
+_CELL_SEP = "\x1f"
+
+
+def table_row_text(tr) -> str:
+    """One HTML table row as tab-separated cell texts; a cell spanning n columns is repeated n times."""
+    cells = []
+    for cell in tr.find_all(["td", "th"]):
+        value = " ".join(cell.get_text(" ", strip=True).split())
+        try:
+            span = max(1, min(int(cell.get("colspan", 1)), 50))
+        except ValueError:
+            span = 1
+        cells.extend([value] * span)
+    return _CELL_SEP.join(cells)
+
+
+def _squeeze_blank_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line.strip() or (out and out[-1].strip()):
+            out.append(line if line.strip() else "")
+    while out and not out[-1].strip():
+        out.pop()
+    return out

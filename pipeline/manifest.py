@@ -1,0 +1,41 @@
+"""``raw/sources.toml``: optional metadata per source file, and which files in raw/ are sources."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pipeline.model import PipelineError
+
+MANIFEST = "sources.toml"
+KINDS = {"whitepaper", "repost", "mirror", "article"}
+_NOT_SOURCES = {MANIFEST, "README.md", "README.txt", "README"}
+
+
+def load_manifest(raw_dir: Path) -> dict[str, dict]:
+    """File name -> metadata. A missing manifest is an empty one; a malformed one is an error."""
+    path = raw_dir / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{path}: is not valid TOML ({exc}); fix the entry or remove the file.") from exc
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise PipelineError(f'{path}: entry {name!r} must be a table: ["{name}"] followed by key = value lines.')
+        kind = entry.get("kind")
+        if kind is not None and kind not in KINDS:
+            raise PipelineError(f"{path}: entry {name!r} has kind {kind!r}; use one of {', '.join(sorted(KINDS))}.")
+        edition = entry.get("edition")
+        if edition is not None and not isinstance(edition, int):
+            raise PipelineError(f"{path}: entry {name!r} has edition {edition!r}; write the year as a number, e.g. 2020.")
+    return data
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Every regular, non-hidden file in raw/ except the manifest and READMEs, sorted by name."""
+    if not raw_dir.is_dir():
+        raise PipelineError(f"{raw_dir}: no such folder; pass --raw with the folder that holds the sources.")
+    return sorted(p for p in raw_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_SOURCES)

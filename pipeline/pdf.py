@@ -1,0 +1,78 @@
+"""PDF to lines with pdfplumber: ruled tables as tab-separated rows, the rest of the page as text lines.
+
+Lines keep reading order (top to bottom on each page) so a table's caption and header stay next to
+it, and each line is labelled with its page so extracted values point back to the printed paper.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pipeline.model import PipelineError
+
+
+def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list[str], list[str]]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    warnings: list[str] = []
+    lines: list[str] = []
+    locations: list[str] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise PipelineError(f"{path}: the PDF is encrypted; save an unprotected copy and put that in raw/.") from exc
+    except Exception as exc:  # pdfminer raises many exception types for damaged files
+        raise PipelineError(
+            f"{path}: is not a readable PDF ({type(exc).__name__}: {exc}); the file may be truncated: "
+            "download it again or export it anew."
+        ) from exc
+    with pdf:
+        try:
+            pages = pdf.pages
+        except Exception as exc:
+            raise PipelineError(f"{path}: the PDF's page tree cannot be read ({exc}); the file may be truncated.") from exc
+        if len(pages) > max_pages:
+            warnings.append(f"only the first {max_pages} of {len(pages)} pages were read (page limit)")
+            pages = pages[:max_pages]
+        for page in pages:
+            try:
+                entries = _page_entries(page)
+            except Exception as exc:
+                warnings.append(f"page {page.page_number} could not be read ({type(exc).__name__}: {exc})")
+                continue
+            for _top, text, location in entries:
+                lines.append(text)
+                locations.append(location)
+    if not any(line.strip() for line in lines):
+        raise PipelineError(
+            f"{path}: the PDF has no extractable text (a scanned image?); run OCR on it first "
+            "or provide the text."
+        )
+    return lines, locations, warnings
+
+
+def _page_entries(page) -> list[tuple[float, str, str]]:
+    number = page.page_number
+    tables = page.find_tables()
+    entries: list[tuple[float, str, str]] = []
+    for t_index, table in enumerate(tables, start=1):
+        for r_index, row in enumerate(table.rows, start=1):
+            cells = []
+            for cell in row.cells:
+                text = page.crop(cell).extract_text() if cell else ""
+                cells.append(" ".join((text or "").split()))
+            entries.append((row.bbox[1], "\t".join(cells), f"page {number} table {t_index} row {r_index}"))
+    boxes = [table.bbox for table in tables]
+
+    def outside_tables(obj) -> bool:
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    rest = page.filter(outside_tables) if boxes else page
+    for n, line in enumerate(rest.extract_text_lines(), start=1):
+        entries.append((line["top"], line["text"], f"page {number} line {n}"))
+    entries.sort(key=lambda e: e[0])
+    return entries

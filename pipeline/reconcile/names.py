@@ -1,0 +1,111 @@
+"""Resolve a city name as a source wrote it (with or without its province) to a gazetteer division.
+
+Each rule that changes what the source said returns a note (issue, raw, resolved, action) so the
+caller can write it to ``data_quality`` with its location; a name no rule can resolve comes back
+unresolved and is kept, flagged, by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.reconcile.gazetteer import Division, Gazetteer
+
+_INNER_SPACE = re.compile(r"\s+")
+_EDGE_PUNCT = "、,，;；。.·:：!！?？\"'“”‘’()（）[]【】 \u3000"
+
+
+@dataclass
+class Note:
+    issue: str
+    raw: str
+    resolved: str
+    action: str
+
+
+@dataclass
+class Resolution:
+    raw: str
+    city: Division | None = None
+    province: Division | None = None
+    province_inferred: bool = False
+    notes: list[Note] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.city.name if self.city else self.raw
+
+    @property
+    def province_name(self) -> str:
+        return self.province.name if self.province else ""
+
+    @property
+    def adcode(self) -> str:
+        return self.city.adcode if self.city else ""
+
+
+def clean_name(raw: str) -> tuple[str, list[Note]]:
+    """Strip separators left at the edges and spaces a line wrap put inside a name."""
+    notes: list[Note] = []
+    name = raw.strip()
+    stripped = name.strip(_EDGE_PUNCT)
+    if stripped != name:
+        notes.append(Note("stray separator around name", raw, stripped, "stripped"))
+        name = stripped
+    joined = _INNER_SPACE.sub("", name)
+    if joined != name:
+        notes.append(Note("name broken by whitespace (line wrap)", raw, joined, "joined"))
+        name = joined
+    return name, notes
+
+
+def resolve_province(raw: str, gaz: Gazetteer) -> Division | None:
+    name, _ = clean_name(raw)
+    return gaz.province(name) if name else None
+
+
+def resolve_city(raw: str, province_raw: str | None, gaz: Gazetteer) -> Resolution:
+    """Resolve one (city, province) pair; the province may be absent (None) or empty."""
+    result = Resolution(raw)
+    name, result.notes = clean_name(raw)
+    listed = None
+    if province_raw is not None and province_raw.strip():
+        listed = resolve_province(province_raw, gaz)
+        if listed is None:
+            result.flags.append("unknown_province")
+            result.notes.append(Note("province name not in the gazetteer", province_raw, "",
+                                     "ignored; province taken from the city"))
+    candidates = gaz.cities(name) if name else []
+    if listed and len(candidates) > 1:
+        inside = [c for c in candidates if c.province_adcode == listed.adcode]
+        candidates = inside or candidates
+    if len(candidates) > 1:
+        candidates = [c for c in candidates if c.level != "county"] or candidates
+    if not candidates:
+        result.flags.append("unresolved")
+        result.province = listed
+        result.notes.append(Note("city name not in the gazetteer", raw, "",
+                                 "kept as written, flagged; no adcode"))
+        return result
+    if len(candidates) > 1:
+        result.flags.append("ambiguous")
+        result.notes.append(Note("city name matches several divisions", raw,
+                                 "; ".join(f"{c.name} ({c.province}, {c.adcode})" for c in candidates),
+                                 "first by code taken, flagged"))
+    city = candidates[0]
+    result.city = city
+    actual = gaz.province_of(city)
+    if listed is None:
+        result.province = actual
+        result.province_inferred = True
+    elif listed.adcode != actual.adcode:
+        result.province = actual
+        result.flags.append("province_mismatch")
+        result.notes.append(Note("city listed under a province that does not contain it",
+                                 f"{raw} under {province_raw}", f"{city.name} in {actual.name}",
+                                 "province corrected from the gazetteer"))
+    else:
+        result.province = listed
+    return result

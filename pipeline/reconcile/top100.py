@@ -1,0 +1,173 @@
+"""The CCID 2020 top-100 from every copy of it: resolve each ranking table, find the copies, vote.
+
+A ranking table is a *city ranking* when most of one column resolves to cities. City rankings that
+agree with one another on most ranks are copies of the same list; the cluster that holds the
+declared CCID 2020 source (or, without one, the largest complete cluster) is the top-100. Each rank's
+city is the majority over the copies; a tie is flagged; every disagreement is a data-quality row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.extract.ranking import RankingTable
+from pipeline.model import QualityRecord
+from pipeline.reconcile.gazetteer import Gazetteer
+from pipeline.reconcile.names import Resolution, resolve_city
+
+CITY_SHARE = 0.8  # share of a column that must resolve to cities for a table to be a city ranking
+COPY_AGREEMENT = 0.5  # share of common ranks two tables must agree on to be copies of one list
+TOP_N = 100
+
+
+@dataclass
+class SourceTable:
+    """A ranking table of one source, with each row resolved."""
+
+    source_id: str
+    meta: dict
+    table: RankingTable
+    city_field: int
+    province_field: int | None
+    rows: list[tuple[int, Resolution, str, str]] = field(default_factory=list)  # rank, resolution, location, raw
+
+    def by_rank(self) -> dict[int, Resolution]:
+        return {rank: res for rank, res, _, _ in self.rows}
+
+
+def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, int | None]:
+    """(city field, province field) by content, the header breaking ties; None when absent."""
+    roles = table.roles()
+    city_share, province_share = [], []
+    for i in range(table.width):
+        values = [row.fields[i] for row in table.rows if row.fields[i].strip()]
+        total = max(len(table.rows), 1)
+        city_share.append(sum(bool(gaz.cities(v.replace(" ", ""))) for v in values) / total)
+        province_share.append(
+            sum(bool(gaz.province(v.replace(" ", ""))) and not gaz.cities(v.replace(" ", "")) for v in values) / total
+        )
+    province_field = None
+    for i in range(table.width):
+        if roles[i] == "province" or province_share[i] >= CITY_SHARE:
+            province_field = i
+            break
+    candidates = [i for i in range(table.width) if i != province_field]
+    if not candidates:
+        return None, province_field
+    city_field = max(candidates, key=lambda i: (city_share[i], roles[i] == "city", -i))
+    if city_share[city_field] < CITY_SHARE:
+        return None, province_field
+    return city_field, province_field
+
+
+def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazetteer,
+                  quality: list[QualityRecord]) -> SourceTable | None:
+    """Resolve every row of a city ranking; None when the table is not one."""
+    city_field, province_field = identify_fields(table, gaz)
+    if city_field is None:
+        return None
+    resolved = SourceTable(source_id, meta, table, city_field, province_field)
+    name = f"ranking table {table.table_no}"
+    for row in table.rows:
+        province_raw = row.fields[province_field] if province_field is not None else None
+        res = resolve_city(row.fields[city_field], province_raw, gaz)
+        for note in res.notes:
+            quality.append(QualityRecord(source_id, row.location, name, note.issue, note.raw, note.resolved,
+                                         note.action))
+        resolved.rows.append((row.rank, res, row.location, row.raw))
+    if province_field is None:
+        quality.append(QualityRecord(
+            source_id, f"{table.location} ff.", name, "table has no province column",
+            f"{len(table.rows)} rows", "province of each city from the gazetteer", "inferred"))
+    counts = Counter(rank for rank, _, _, _ in resolved.rows)
+    for rank, count in sorted(counts.items()):
+        if count > 1:
+            quality.append(QualityRecord(source_id, table.location, name, "rank listed more than once",
+                                         f"rank {rank} x{count}", "", "kept; the vote counts each row"))
+    return resolved
+
+
+def _agreement(a: SourceTable, b: SourceTable) -> float:
+    ra, rb = a.by_rank(), b.by_rank()
+    common = [r for r in ra if r in rb]
+    if not common:
+        return 0.0
+    same = sum(ra[r].adcode and ra[r].adcode == rb[r].adcode for r in common)
+    return same / len(common)
+
+
+def _declared_reference(table: SourceTable) -> bool:
+    meta = table.meta
+    publisher = str(meta.get("publisher", ""))
+    return meta.get("edition") == 2020 and meta.get("kind") == "whitepaper" and (
+        "赛迪" in publisher or "CCID" in publisher.upper())
+
+
+def find_copies(tables: list[SourceTable]) -> tuple[list[SourceTable], list[SourceTable]]:
+    """(copies of the top-100, other city rankings). The reference is the declared CCID 2020 source's
+    table when there is one, else the complete table that the most other tables agree with."""
+    complete = [t for t in tables if {r for r, _, _, _ in t.rows} >= set(range(1, TOP_N + 1))]
+    if not complete:
+        return [], list(tables)
+
+    def support(t: SourceTable) -> tuple:
+        return (_declared_reference(t), sum(_agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
+
+    reference = max(complete, key=support)
+    copies = [t for t in tables if t is reference or _agreement(reference, t) >= COPY_AGREEMENT]
+    others = [t for t in tables if not any(t is c for c in copies)]
+    return copies, others
+
+
+@dataclass
+class Consensus:
+    rows: list[dict]
+    by_source: list[dict]
+
+
+def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
+    """Majority city per rank over the copies; ties go to the first copy (the reference) and are flagged."""
+    ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= TOP_N})
+    rows: list[dict] = []
+    winners: dict[int, str] = {}
+    for rank in ranks:
+        votes: dict[str, list[tuple[SourceTable, Resolution]]] = {}
+        for t in copies:
+            for r, res, _, _ in t.rows:
+                if r == rank:
+                    votes.setdefault(res.adcode or f"?{res.raw}", []).append((t, res))
+        ordered = sorted(votes.items(), key=lambda kv: -len(kv[1]))
+        top = len(ordered[0][1])
+        leaders = [kv for kv in ordered if len(kv[1]) == top]
+        key, supporters = leaders[0]
+        res = supporters[0][1]
+        flags = list(res.flags)
+        if len(leaders) > 1:
+            flags.append("tie")
+            described = "; ".join(
+                f"{group[0][1].name} ({', '.join(t.source_id for t, _ in group)})" for _, group in leaders)
+            quality.append(QualityRecord("consensus", f"rank {rank}", "ccid2020_top100",
+                                         "copies disagree with no majority", described, res.name,
+                                         "first copy's city kept, flagged as a tie"))
+        winners[rank] = key
+        rows.append({
+            "rank": rank, "city": res.name, "province": res.province_name, "adcode": res.adcode,
+            "n_sources": len({t.source_id for t, _ in supporters}), "flags": ";".join(flags),
+        })
+    by_source: list[dict] = []
+    for t in copies:
+        for rank, res, location, raw in t.rows:
+            agrees = winners.get(rank) == (res.adcode or f"?{res.raw}")
+            by_source.append({
+                "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
+                "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,
+                "province_inferred": res.province_inferred, "table_no": t.table.table_no, "location": location,
+            })
+            if not agrees:
+                winner = next(r for r in rows if r["rank"] == rank)
+                quality.append(QualityRecord(
+                    t.source_id, location, "ccid2020_top100_by_source", "rank disagrees with the other copies",
+                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} copies)",
+                    "majority kept"))
+    return Consensus(rows, by_source)
