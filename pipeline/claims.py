@@ -33,6 +33,7 @@ class Claim:
     kind: str
     key: str
     expected: float
+    stated: str
     edition: int | None
     subjects: list[str]
 
@@ -49,6 +50,7 @@ def extract_claims(source_id: str, lines: list[str], locations: list[str], sourc
                 claims.append(Claim(
                     source_id, location, sentence.strip(), "province_share",
                     "province_share:" + "+".join(sorted(provinces)), float(match.group("value")),
+                    match.group("value") + "%",
                     _edition(sentence, source_edition), provinces))
     return claims
 
@@ -103,7 +105,7 @@ def check_claims(claims: list[Claim], top100: list[dict]) -> list[dict]:
         rows.append({
             "claim_id": f"{claim.source_id}#{per_source[claim.source_id]}",
             "source_id": claim.source_id, "edition": claim.edition, "text": claim.text, "status": status,
-            "expected": f"{claim.expected:g}%", "computed": computed, "evidence": evidence,
+            "expected": claim.stated, "computed": computed, "evidence": evidence,
             "claim_key": claim.key, "location": claim.location,
         })
     return rows

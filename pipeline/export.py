@@ -52,7 +52,9 @@ def write_table(frame, name: str, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_text = frame.to_csv(index=False, lineterminator="\n")
     atomic_write(out_dir / f"{name}.csv", csv_text.encode("utf-8"))
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    arrow_types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    schema = pa.schema([(f["name"], arrow_types[f.get("type", "string")]) for f in load_schema(name).fields])
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     with tempfile.NamedTemporaryFile(dir=out_dir, prefix=f".{name}.", suffix=".tmp", delete=False) as handle:
         tmp = Path(handle.name)
     try:

@@ -80,9 +80,11 @@ def validate_tables(frames: dict) -> dict:
         frame = _validation_frame(frames[name], schema)
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all").get_batch(
             batch_parameters={"dataframe": frame})
-        suite = gx.ExpectationSuite(name=name)
+        suite = context.suites.add(gx.ExpectationSuite(name=name))  # a stored suite gives each expectation an id
         ids = [suite.add_expectation(ExpectationConfiguration(type=spec["type"], kwargs=spec["kwargs"])
                                      .to_domain_obj()).id for spec in specs]
+        if None in ids or len(set(ids)) != len(ids):
+            raise RuntimeError(f"great-expectations gave the {name} suite's expectations no distinct ids")
         results = batch.validate(suite, result_format="SUMMARY").results
         by_id = {r.expectation_config.id: r for r in results}
         outcomes = []

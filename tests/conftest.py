@@ -1,0 +1,26 @@
+"""Shared fixtures: the repo's raw/ folder and one pipeline run over it per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def gaz():
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    return gazetteer()
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """Run the whole pipeline over raw/ once; returns (exit code, output folder)."""
+    from pipeline.run import run
+
+    out = tmp_path_factory.mktemp("output")
+    code = run(ROOT / "raw", out)
+    return code, out

@@ -1,0 +1,139 @@
+"""The whole pipeline over raw/: real values from the real sources, and the published output reproduced."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT
+
+
+def read(out, name):
+    return pd.read_csv(out / f"{name}.csv", dtype={"adcode": str}, keep_default_na=False)
+
+
+def test_run_exits_zero(seed_run):
+    code, _ = seed_run
+    assert code == 0
+
+
+def test_top100_ends(seed_run):
+    _, out = seed_run
+    top = read(out, "ccid2020_top100")
+    assert len(top) == 100 and list(top["rank"]) == list(range(1, 101))
+    assert top.iloc[0][["city", "province", "adcode"]].tolist() == ["深圳市", "广东省", "440300"]
+    assert top.iloc[99][["city", "province", "adcode"]].tolist() == ["保定市", "河北省", "130600"]
+    assert top.set_index("rank").loc[56, "province"] == "广西壮族自治区"
+    assert top.set_index("rank").loc[13, ["city", "province"]].tolist() == ["西安市", "陕西省"]
+
+
+def test_top100_province_counts(seed_run):
+    _, out = seed_run
+    counts = read(out, "ccid2020_top100")["province"].value_counts()
+    assert (counts["江苏省"], counts["广东省"], counts["山东省"]) == (13, 12, 11)
+
+
+def test_both_copies_agree_on_all_100_rows(seed_run):
+    _, out = seed_run
+    by_source = read(out, "ccid2020_top100_by_source")
+    assert by_source.groupby("source_id").size().to_dict() == {
+        "ccid2020_whitepaper": 100, "rfidworld_repost_ccid2020": 100}
+    assert by_source["agrees"].all()
+    assert set(read(out, "ccid2020_top100")["n_sources"]) == {2}
+    paper = by_source[by_source.source_id == "ccid2020_whitepaper"]
+    assert paper["province_inferred"].all()
+    assert not by_source[by_source.source_id == "rfidworld_repost_ccid2020"]["province_inferred"].any()
+
+
+def test_sources_table(seed_run):
+    _, out = seed_run
+    sources = read(out, "sources").set_index("source_id")
+    assert set(sources["status"]) == {"ok"}
+    assert sources.loc["rfidworld_repost_ccid2020", ["format", "encoding", "script", "kind"]].tolist() == [
+        "text", "utf-8", "traditional", "repost"]
+    assert sources.loc["ccid2020_whitepaper", "script"] == "simplified"
+
+
+def test_claims_checked(seed_run):
+    _, out = seed_run
+    claims = read(out, "claims")
+    share = claims[claims.claim_key == "province_share:山东省+广东省+江苏省"]
+    assert sorted(share["source_id"]) == ["ccid2020_summary_mirror", "rfidworld_repost_ccid2020"]
+    assert set(share["status"]) == {"verified"} and set(share["expected"]) == {"36%"}
+    four, = claims[claims.expected == "44.0%"].itertuples()
+    assert (four.status, four.edition) == ("out_of_scope", 2021)
+
+
+def test_data_quality_records_repairs_and_inference(seed_run):
+    _, out = seed_run
+    quality = read(out, "data_quality")
+    variant = quality[(quality.issue == "variant") & (quality.source_id == "rfidworld_repost_ccid2020")]
+    assert variant[["raw", "resolved"]].values.tolist() == [["陜", "陕"]]
+    pinyin = quality[(quality.issue == "pinyin") & (quality.source_id == "rfidworld_repost_ccid2020")]
+    assert len(pinyin) == 126
+    assert "table has no province column" in set(quality[quality.source_id == "ccid2020_whitepaper"]["issue"])
+
+
+def test_validation_report(seed_run):
+    _, out = seed_run
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    assert report["success"] is True
+    assert report["tables"]["ccid2020_top100"]["rows"] == 100
+
+
+def test_parquet_matches_csv(seed_run):
+    _, out = seed_run
+    schema = pq.read_schema(out / "ccid2020_top100.parquet")
+    assert [(f.name, str(f.type)) for f in schema] == [
+        ("rank", "int64"), ("city", "string"), ("province", "string"), ("adcode", "string"),
+        ("n_sources", "int64"), ("flags", "string")]
+    parquet = pd.read_parquet(out / "ccid2020_top100.parquet")
+    assert parquet["adcode"].iloc[0] == "440300"
+    assert parquet["city"].tolist() == read(out, "ccid2020_top100")["city"].tolist()
+
+
+def test_published_output_is_reproduced_byte_for_byte(seed_run):
+    """output/ is the committed dataset: a fresh run over raw/ must give the same bytes."""
+    _, out = seed_run
+    published = sorted(p.name for p in (ROOT / "output").iterdir() if not p.name.startswith("."))
+    fresh = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert fresh == published
+    changed = [name for name in published if (ROOT / "output" / name).read_bytes() != (out / name).read_bytes()]
+    assert changed == [], "output/ is stale: run `make run` and commit output/"
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_normalize_keeps_line_count():
+    source = ROOT / "raw" / "rfidworld_repost_ccid2020.txt"
+    result = cli("normalize", str(source))
+    assert result.returncode == 0
+    lines = result.stdout.split("\n")[:-1]
+    assert len(lines) == len(source.read_text(encoding="utf-8").splitlines())
+    assert lines[-1] == "50 | 银川市 | 宁夏回族自治区 | 100 | 保定市 | 河北省 |"
+
+
+def test_cli_normalize_explain_prints_json_repairs():
+    result = cli("normalize", str(ROOT / "raw" / "rfidworld_repost_ccid2020.txt"), "--explain")
+    repairs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {"kind", "line", "column", "before", "after", "confidence", "reason"} <= set(repairs[0])
+    assert {"kind": "variant", "before": "陜", "after": "陕"}.items() <= next(
+        r for r in repairs if r["kind"] == "variant").items()
+
+
+@pytest.mark.parametrize("args", [[], ["frobnicate"], ["run", "--bogus"]])
+def test_cli_bad_usage_exits_2(args):
+    assert cli(*args).returncode == 2
+
+
+def test_cli_missing_raw_folder_exits_1_with_message(tmp_path):
+    result = cli("run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "no such folder" in result.stderr

@@ -1,0 +1,70 @@
+"""Ranking tables found by shape in pipe, tab, space-aligned and single-space text."""
+
+from __future__ import annotations
+
+from pipeline.extract.ranking import find_ranking_tables, parse_groups, split_cells
+
+
+def tables_in(text: str):
+    lines = text.splitlines()
+    return find_ranking_tables(lines, [f"line {i}" for i in range(1, len(lines) + 1)])
+
+
+def test_split_cells_by_separator_kind():
+    assert split_cells("| 1 | 深圳市 | 广东省 |") == (["1", "深圳市", "广东省"], "pipe")
+    assert split_cells("1\t深圳市\t\t") == (["1", "深圳市"], "tab")
+    assert split_cells("1    深圳市   广东省") == (["1", "深圳市", "广东省"], "spaces")
+    assert split_cells("1 深圳市 广东省") == (["1", "深圳市", "广东省"], "space")
+
+
+def test_parse_groups_accepts_repeated_groups_and_rejects_scores():
+    assert parse_groups(["1", "深圳市", "26", "长沙市"]) == [(1, ["深圳市"]), (26, ["长沙市"])]
+    assert parse_groups(["1", "苏州市", "84.17"]) is None
+    assert parse_groups(["城市", "1", "深圳市"]) is None
+    assert parse_groups(["1", "深圳市", "广东省", "2", "上海市"]) == [(1, ["深圳市", "广东省"]), (2, ["上海市", ""])]
+
+
+def test_pipe_table_with_two_groups_and_header():
+    """Header roles and caption are read from the lines above; rows from both groups are kept."""
+    table, = tables_in(
+        "某年城市榜单\n排名 | 城市 | 省份 | 排名 | 城市 | 省份 |\n"
+        "1 | 甲市 | 乙省 | 4 | 丙市 | 丁省 |\n2 | 戊市 | 乙省 | 5 | 己市 | 丁省 |\n3 | 庚市 | 辛省 | 6 | 壬市 | 癸省 |\n")
+    assert (table.groups, table.width, table.caption) == (2, 2, "某年城市榜单")
+    assert table.roles() == ["city", "province"]
+    assert sorted((r.rank, r.fields[0]) for r in table.rows) == [
+        (1, "甲市"), (2, "戊市"), (3, "庚市"), (4, "丙市"), (5, "己市"), (6, "壬市")]
+    assert table.rows[0].location == "line 3"
+
+
+def test_tab_table_with_four_groups_and_blank_lines():
+    text = "排名\t城市\t排名\t城市\t排名\t城市\t排名\t城市\n" + "\n".join(
+        f"{i}\t城{i}\t{i + 3}\t城{i + 3}\t{i + 6}\t城{i + 6}\t{i + 9}\t城{i + 9}\n" for i in (1, 2, 3))
+    table, = tables_in(text)
+    assert table.groups == 4 and len(table.rows) == 12
+    assert table.roles() == ["city"]
+
+
+def test_page_number_between_rows_does_not_split_a_table():
+    """A stray line is tolerated when the ranks carry on right after it."""
+    table, = tables_in("1 | 甲市\n2 | 乙市\n- 9 -\n3 | 丙市\n4 | 丁市\n")
+    assert [r.rank for r in table.rows] == [1, 2, 3, 4]
+
+
+def test_rank_restart_starts_a_new_table():
+    first, second = tables_in("1 | 甲市\n2 | 乙市\n3 | 丙市\n1 | 丁市\n2 | 戊市\n3 | 己市\n")
+    assert [r.fields[0] for r in second.rows] == ["丁市", "戊市", "己市"]
+
+
+def test_single_space_rows_need_consecutive_ranks():
+    """Single-space text counts as a table only when ranks go up by one, so prose is left alone."""
+    table, = tables_in("1 深圳市 广东省\n2 上海市 上海市\n3 北京市 北京市\n")
+    assert [r.fields for r in table.rows][0] == ["深圳市", "广东省"]
+    assert tables_in("1 第一条 说明\n3 第三条 说明\n7 第七条 说明\n") == []
+
+
+def test_index_tables_without_rank_are_not_ranking_tables():
+    assert tables_in("城市 | 指数 |\n北京 | 0.910 |\n广州 | 0.892 |\n上海 | 0.888 |\n") == []
+
+
+def test_fewer_than_three_entries_is_not_a_table():
+    assert tables_in("1 | 深圳市 |\n2 | 上海市 |\n") == []

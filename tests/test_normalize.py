@@ -1,0 +1,59 @@
+"""Text repairs: pinyin annotations, Traditional to Simplified, variants; line count preserved."""
+
+from __future__ import annotations
+
+from pipeline.normalize import detect_script, normalize_line, normalize_lines
+from pipeline.normalize import pinyin, script
+
+
+def test_pinyin_annotation_removed_after_cjk():
+    """`發(fā)展` loses its annotation and the repair says what and where."""
+    text, repairs = pinyin.repair("城市發(fā)展與區(qū)域", 7)
+    assert text == "城市發展與區域"
+    assert [(r.kind, r.line, r.column, r.before) for r in repairs] == [
+        ("pinyin", 7, 4, "(fā)"), ("pinyin", 7, 11, "(qū)")]
+
+
+def test_pinyin_full_width_parentheses_and_multi_syllable():
+    """Full-width parentheses and two syllables in one annotation are annotations too."""
+    assert pinyin.repair("發（fā）展", 1)[0] == "發展"
+    assert pinyin.repair("數據(shù jù)", 1)[0] == "數據"
+
+
+def test_real_parentheses_untouched():
+    """Parentheses holding numbers, capitals, CJK or toneless Latin are content, not pinyin."""
+    for text in ["單元數字化(60-70分,62個)", "Tahaoo SMILE(SMILE)", "百度在線(北京)有限公司",
+                 "綜合指數(Tahaoo指數)", "打造(e)福州", "網址(www.ceirp.cn)", "(fā) at line start"]:
+        assert pinyin.repair(text, 1) == (text, [])
+
+
+def test_script_conversion_records_changed_runs():
+    """Only the characters t2s changes are recorded, as contiguous runs with 1-based columns."""
+    text, repairs = script.repair("廣東省深圳市", 3)
+    assert text == "广东省深圳市"
+    assert [(r.kind, r.column, r.before, r.after) for r in repairs] == [("script", 1, "廣東", "广东")]
+
+
+def test_variant_table_fixes_what_opencc_leaves():
+    """OpenCC leaves 陜 (U+965C) alone; the variant table turns it into 陕 and says why."""
+    text, repairs = normalize_line("陜西省西安市", 1)
+    assert text == "陕西省西安市"
+    assert [(r.kind, r.before, r.after) for r in repairs] == [("variant", "陜", "陕")]
+
+
+def test_normalize_keeps_one_line_per_input_line():
+    lines = ["轉自RFID世界網", "", "城市發(fā)展", "2 | 上海市 | 上海市 |"]
+    out, repairs = normalize_lines(lines)
+    assert out == ["转自RFID世界网", "", "城市发展", "2 | 上海市 | 上海市 |"]
+    assert {r.line for r in repairs} == {1, 3}
+
+
+def test_simplified_text_is_unchanged():
+    line = "深圳市、上海市、北京市、广州市、杭州市位列2020年数字城市百强前五名。"
+    assert normalize_line(line, 1) == (line, [])
+
+
+def test_detect_script():
+    assert detect_script(["數據資源逐漸成為重要的生產資源"]) == "traditional"
+    assert detect_script(["数据资源逐渐成为重要的生产资源"]) == "simplified"
+    assert detect_script(["2020 | 0.91 |"]) == "none"

@@ -1,0 +1,78 @@
+"""Copies of a top list are found by agreement and voted rank by rank."""
+
+from __future__ import annotations
+
+from pipeline.extract.ranking import RankingRow, RankingTable
+from pipeline.reconcile.top100 import find_copies, resolve_table, vote
+
+# Twelve real cities stand in for a list; the tests shrink TOP_N to their number.
+CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市", "金华市", "衢州市", "舟山市", "台州市",
+          "丽水市", "合肥市"]
+
+
+def table(cities, provinces=None, table_no=1):
+    t = RankingTable(table_no, 1, 2 if provinces else 1, ["排名", "城市"] + (["省份"] if provinces else []), "")
+    for rank, city in enumerate(cities, start=1):
+        fields = [city] + ([provinces[rank - 1]] if provinces else [])
+        t.rows.append(RankingRow(rank, fields, f"line {rank}", " | ".join([str(rank), *fields]), 1))
+    return t
+
+
+def resolved(source_id, cities, gaz, quality, meta=None):
+    return resolve_table(source_id, meta or {}, table(cities), gaz, quality)
+
+
+def test_non_city_table_is_not_a_city_ranking(gaz):
+    assert resolve_table("s", {}, table(["微信", "淘宝", "抖音", "百度"]), gaz, []) is None
+
+
+def test_missing_province_column_is_recorded_once(gaz):
+    quality = []
+    t = resolved("a", CITIES, gaz, quality)
+    assert t.province_field is None
+    assert [q.issue for q in quality] == ["table has no province column"]
+
+
+def test_majority_wins_and_each_disagreement_is_recorded(gaz, monkeypatch):
+    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
+    swapped = CITIES[:]
+    swapped[1], swapped[2] = swapped[2], swapped[1]
+    quality = []
+    tables = [resolved(s, c, gaz, quality) for s, c in [("a", CITIES), ("b", CITIES), ("c", swapped)]]
+    copies, others = find_copies(tables)
+    assert len(copies) == 3 and others == []
+    consensus = vote(copies, quality)
+    assert [r["city"] for r in consensus.rows] == CITIES
+    assert consensus.rows[1]["n_sources"] == 2
+    disagreements = [q for q in quality if q.issue == "rank disagrees with the other copies"]
+    assert [(q.source_id, q.raw) for q in disagreements] == [("c", "rank 2: 温州市"), ("c", "rank 3: 宁波市")]
+    assert sum(not row["agrees"] for row in consensus.by_source) == 2
+
+
+def test_tie_is_flagged(gaz, monkeypatch):
+    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
+    other = CITIES[:-1] + ["芜湖市"]
+    quality = []
+    copies, _ = find_copies([resolved("a", CITIES, gaz, quality), resolved("b", other, gaz, quality)])
+    consensus = vote(copies, quality)
+    assert consensus.rows[-1]["flags"] == "tie"
+    assert any(q.issue == "copies disagree with no majority" for q in quality)
+
+
+def test_unrelated_city_ranking_is_not_a_copy(gaz, monkeypatch):
+    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
+    quality = []
+    main = resolved("a", CITIES, gaz, quality)
+    unrelated = resolved("b", list(reversed(CITIES)), gaz, quality)
+    copies, others = find_copies([main, unrelated])
+    assert copies == [main] and others == [unrelated]
+
+
+def test_declared_whitepaper_is_the_reference(gaz, monkeypatch):
+    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
+    meta = {"publisher": "赛迪顾问", "edition": 2020, "kind": "whitepaper"}
+    quality = []
+    paper = resolved("paper", CITIES, gaz, quality, meta)
+    rival = resolved("rival", list(reversed(CITIES)), gaz, quality)
+    copies, others = find_copies([rival, paper])
+    assert copies == [paper] and others == [rival]

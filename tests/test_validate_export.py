@@ -1,0 +1,59 @@
+"""Validation suites built from schemas/ catch broken tables; export writes typed, ordered files atomically."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.export import to_frame, write_table
+from pipeline.schemas import load_schema
+from pipeline.validate.suites import expectations_for, summarise, validate_tables
+
+
+def top_rows(cities):
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    rows = []
+    for rank, name in enumerate(cities, start=1):
+        city = gaz.cities(name)[0]
+        rows.append({"rank": rank, "city": city.name, "province": city.province, "adcode": city.adcode,
+                     "n_sources": 1, "flags": ""})
+    return rows
+
+
+def test_schema_constraints_become_expectations():
+    types = [(e["type"], e["kwargs"].get("column")) for e in expectations_for(load_schema("ccid2020_top100"))]
+    assert ("expect_column_values_to_be_unique", "city") in types
+    assert ("expect_column_values_to_match_regex", "adcode") in types
+    assert ("expect_table_row_count_to_equal", None) in types
+
+
+def test_broken_top_list_fails_with_named_expectations(gaz):
+    """99 rows, a duplicate city and a city filed under the wrong province all fail validation."""
+    names = [d.name for d in gaz.city_divisions() if d.level == "prefecture"][:98]
+    rows = top_rows(names + [names[0]])
+    rows[5]["province"] = "海南省" if rows[5]["province"] != "海南省" else "河北省"
+    report = validate_tables({"ccid2020_top100": to_frame("ccid2020_top100", rows)})
+    failed = {o["expectation"] for o in report["tables"]["ccid2020_top100"]["expectations"] if not o["success"]}
+    assert report["success"] is False
+    assert {"expect_table_row_count_to_equal", "expect_column_values_to_be_unique",
+            "expect_column_pair_values_to_be_equal"} <= failed
+    assert any("every city lies in its province" in line for line in summarise(report))
+
+
+def test_to_frame_orders_rows_and_types_columns():
+    frame = to_frame("ccid2020_top100", [
+        {"rank": 2, "city": "上海市", "province": "上海市", "adcode": "310000", "n_sources": 1, "flags": None},
+        {"rank": "1", "city": "深圳市", "province": "广东省", "adcode": "440300", "n_sources": "2", "flags": ""}])
+    assert frame["rank"].tolist() == [1, 2]
+    assert str(frame["rank"].dtype) == "Int64" and frame["flags"].tolist() == ["", ""]
+
+
+def test_write_table_leaves_no_temporary_files(tmp_path):
+    frame = to_frame("ccid2020_top100", [
+        {"rank": 1, "city": "深圳市", "province": "广东省", "adcode": "440300", "n_sources": 2, "flags": ""}])
+    write_table(frame, "ccid2020_top100", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ccid2020_top100.csv", "ccid2020_top100.parquet"]
+    assert (tmp_path / "ccid2020_top100.csv").read_text(encoding="utf-8") == (
+        "rank,city,province,adcode,n_sources,flags\n1,深圳市,广东省,440300,2,\n")
+    assert pd.read_parquet(tmp_path / "ccid2020_top100.parquet")["adcode"].tolist() == ["440300"]
