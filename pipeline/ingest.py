@@ -17,7 +17,8 @@ from pipeline.model import Document, PipelineError
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 500
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Private-use code points are what a wrong East-Asian decoder makes of user-defined byte pairs.
+_SCORED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
 _HTML_MARKERS = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table)\b", re.IGNORECASE)
 _HTML_TAGS = re.compile(r"<\s*(?:p|div|span|tr|td|th|li|a|br|h[1-6])\b[^>]*>", re.IGNORECASE)
 
@@ -34,8 +35,6 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise PipelineError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions.") from exc
-    if not data.strip():
-        raise PipelineError(f"{path}: the file is empty; replace it with the document's content or remove it.")
     if len(data) > MAX_BYTES:
         raise PipelineError(
             f"{path}: {len(data) / 1e6:.0f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit for one source; "
@@ -50,6 +49,8 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         return Document(format="pdf", encoding="binary", lines=lines, locations=locations,
                         warnings=warnings, **common)
     text, encoding, warnings = decode(data, path)
+    if not text.strip():  # after decoding, so a bare BOM or UTF-16 spaces count as empty too
+        raise PipelineError(f"{path}: the file is empty; replace it with the document's content or remove it.")
     if looks_like_html(text):
         lines = render_html(text)
         return Document(format="html", encoding=encoding, lines=lines,
@@ -144,14 +145,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def commonness(text: str) -> float:
-    """Share of CJK characters that are everyday characters (GB2312 level 1 once simplified).
+    """Share of CJK (and private-use) characters that are everyday characters (GB2312 level 1 once simplified).
 
     A right decode of Chinese text scores above 0.9; a wrong decoder spreads the bytes over the whole
     code table and scores far lower. Text without CJK characters scores 1.0.
     """
     from pipeline.normalize.script import to_simplified
 
-    chars = _CJK.findall(text)
+    chars = _SCORED.findall(text)
     if not chars:
         return 1.0
     common = 0
@@ -184,7 +185,16 @@ def render_html(text: str) -> list[str]:
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
-    for table in reversed(soup.find_all("table")):
+    tables = soup.find_all("table")
+    # A table holding tables lays out the page (sidebar, content); its cells are blocks, not data cells,
+    # so the rows of the tables inside it, rendered first, keep their own lines.
+    layout = {id(table) for table in tables if table.find("table")}
+    for table in reversed(tables):
+        if id(table) in layout:
+            for cell in table.find_all(["td", "th"]):
+                cell.insert_before(NavigableString("\n"))
+                cell.insert_after(NavigableString("\n"))
+            continue
         rows = [table_row_text(tr) for tr in table.find_all("tr") if tr.find_parent("table") is table]
         table.replace_with(NavigableString("\n" + "\n".join(rows) + "\n"))
     for br in soup.find_all("br"):

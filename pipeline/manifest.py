@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 from pipeline.model import PipelineError
@@ -39,3 +41,17 @@ def discover(raw_dir: Path) -> list[Path]:
         raise PipelineError(f"{raw_dir}: no such folder; pass --raw with the folder that holds the sources.")
     return sorted(p for p in raw_dir.iterdir()
                   if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
+
+
+def infer_edition(lines: list[str]) -> int | None:
+    """The year a document is about when the manifest does not say: the year most often written as a
+    date or a title year (``2020年``, ``2020中国…``, ``2019-2020年度``, ``《2021…》``); None when none is."""
+    counts = Counter()
+    for line in lines:
+        counts.update(int(y) for y in _TITLE_YEAR.findall(line))
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+_TITLE_YEAR = re.compile(r"(?<![\d-])(?:20\d\d-)?(20\d\d)(?!\d)(?=\s*(?:年|中国|数字|智慧|白皮书))")

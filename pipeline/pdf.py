@@ -21,11 +21,15 @@ def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list
     locations: list[str] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise PipelineError(f"{path}: the PDF is encrypted; save an unprotected copy and put that in raw/.") from exc
     except Exception as exc:  # pdfminer raises many exception types for damaged files
+        # pdfplumber wraps pdfminer's exception in a PdfminerException whose first argument is the original.
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise PipelineError(
+                f"{path}: the PDF is encrypted; save an unprotected copy and put that in raw/."
+            ) from exc
         raise PipelineError(
-            f"{path}: is not a readable PDF ({type(exc).__name__}: {exc}); the file may be truncated: "
+            f"{path}: is not a readable PDF ({type(cause).__name__}: {cause}); the file may be truncated: "
             "download it again or export it anew."
         ) from exc
     with pdf:

@@ -34,7 +34,7 @@ def log(message: str) -> None:
 
 def read_sources(raw_dir: Path, quality: list[QualityRecord]) -> list[Source]:
     from pipeline.ingest import read_source, source_id_for
-    from pipeline.manifest import discover, load_manifest
+    from pipeline.manifest import discover, infer_edition, load_manifest
     from pipeline.normalize import detect_script, normalize_lines
 
     manifest = load_manifest(raw_dir)
@@ -71,6 +71,10 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord]) -> list[Source]:
             row["status"] = "partial"
             messages.extend(doc.warnings)
         lines, repairs = normalize_lines(doc.lines)
+        if row["edition"] is None:
+            row["edition"] = infer_edition(lines)
+            if row["edition"] is not None:
+                messages.append(f"edition {row['edition']} inferred from the years the text names")
         row.update(script=detect_script(doc.lines), n_repairs=len(repairs), message="; ".join(messages))
         for message in messages:
             log(f"warning: {path.name}: {message}")
