@@ -137,3 +137,24 @@ def test_cli_missing_raw_folder_exits_1_with_message(tmp_path):
     result = cli("run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "no such folder" in result.stderr
+
+
+def test_run_exits_1_and_still_writes_tables_when_a_source_fails_and_the_list_is_short(tmp_path):
+    """A 60-row copy fails the 100-row expectations; an empty file fails to read; all tables are written."""
+    from pipeline.run import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    source = (ROOT / "raw" / "rfidworld_repost_ccid2020.txt").read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(source) if line.startswith("排名"))
+    rows = [line.split(" | ")[:3] for line in source[header + 1:header + 61]]
+    (raw / "cut.txt").write_text("排名 | 城市 | 省份\n" + "\n".join(" | ".join(r) for r in rows) + "\n",
+                                 encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert run(raw, out) == 1
+    sources = read(out, "sources").set_index("file")
+    assert sources.loc["empty.txt", "status"] == "failed" and "empty.txt" in sources.loc["empty.txt", "message"]
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    assert report["tables"]["ccid2020_top100"]["success"] is False
+    assert len(read(out, "ccid2020_top100")) == 0
