@@ -104,23 +104,68 @@ def repair_records(doc: Document, repairs: list[Repair]) -> list[QualityRecord]:
     return records
 
 
-def build_tables(sources: list[Source], quality: list[QualityRecord]) -> dict[str, list[dict]]:
+def _priority(source: Source) -> tuple:
+    """Whitepapers first, then the rest by id: the order in which sources' texts are preferred."""
+    return (source.row["kind"] != "whitepaper", source.row["source_id"])
+
+
+def build_tables(sources: list[Source], corrections, quality: list[QualityRecord]) -> dict[str, list[dict]]:
     from pipeline.claims import check_claims, extract_claims
+    from pipeline.curated import load_known_gaps
+    from pipeline.extract.cases import find_cases
+    from pipeline.extract.indicators import find_indicator_tables
+    from pipeline.extract.province_lists import find_province_lists
     from pipeline.extract.ranking import find_ranking_tables
+    from pipeline.extract.regions import find_regions
+    from pipeline.extract.stages import find_stages
+    from pipeline.reconcile.cases import merge_cases
+    from pipeline.reconcile.domain_lists import add_corrections, reconcile_list, summarise_lists
     from pipeline.reconcile.gazetteer import gazetteer
+    from pipeline.reconcile.indicators import reconcile_indicators
+    from pipeline.reconcile.regions import attach_regions, distribution, region_rows
+    from pipeline.reconcile.stages import stage_rows
     from pipeline.reconcile.top100 import find_copies, resolve_table, vote
 
     gaz = gazetteer()
-    city_rankings = []
-    for source in sources:
-        if source.doc is None:
-            continue
-        tables = find_ranking_tables(source.lines, source.doc.locations)
+    readable = sorted((s for s in sources if s.doc is not None), key=_priority)
+
+    def is_province(text: str) -> bool:
+        return gaz.province(text.replace(" ", "")) is not None
+
+    def is_city(text: str) -> bool:
+        return bool(gaz.cities(text))
+
+    city_rankings, domain_rows, indicators, stages, regions, cases = [], [], [], [], [], []
+    for source in readable:
+        doc, lines = source.doc, source.lines
+        tables = find_ranking_tables(lines, doc.locations)
         source.row["n_tables"] = len(tables)
         for table in tables:
-            resolved = resolve_table(source.doc.source_id, source.doc.meta, table, gaz, quality)
+            resolved = resolve_table(doc.source_id, doc.meta, table, gaz, quality)
             if resolved is not None:
                 city_rankings.append(resolved)
+        for table in find_province_lists(lines, doc.locations, is_province):
+            domain_rows.extend(reconcile_list(doc.source_id, table, gaz, quality))
+        for table in find_indicator_tables(lines, doc.locations):
+            if indicators:
+                quality.append(QualityRecord(doc.source_id, table.location, "ccid2020_indicators",
+                                             "second indicator table", f"{len(table.rows)} rows", "",
+                                             "not used: the first table of the highest-priority source is published"))
+                continue
+            indicators = reconcile_indicators(doc.source_id, table, corrections.indicator, quality)
+        stages.extend((doc.source_id, stage) for stage in find_stages(lines, doc.locations))
+        regions.extend((doc.source_id, region) for region in find_regions(lines, doc.locations, is_province))
+    domains = {row["domain"] for row in domain_rows}
+    for source in readable:
+        scan = find_cases(source.lines, source.doc.locations, domains, is_city)
+        cases.extend((source.doc.source_id, case) for case in scan.cases)
+        for location, before, after in scan.joined_spaces:
+            quality.append(QualityRecord(source.doc.source_id, location, "ccid2020_cases",
+                                         "line-wrap space inside a sentence", before, after, "joined"))
+        for text, location in scan.orphans:
+            quality.append(QualityRecord(source.doc.source_id, location, "ccid2020_cases",
+                                         "bullet under no readable case header", text, "",
+                                         "not part of a case study table; left in the source"))
     copies, others = find_copies(city_rankings)
     for other in others:
         quality.append(QualityRecord(
@@ -128,15 +173,26 @@ def build_tables(sources: list[Source], quality: list[QualityRecord]) -> dict[st
             "city ranking that is not a copy of the CCID 2020 top-100", f"{len(other.rows)} rows",
             "", "not used for the top-100"))
     consensus = vote(copies, quality)
+    region_table = region_rows(regions, gaz, quality)
+    attach_regions(consensus.rows, region_table)
+    domain_rows = add_corrections(domain_rows, corrections.domain_cities, gaz, quality)
     claims = []
-    for source in sources:
-        if source.doc is not None:
-            claims.extend(extract_claims(source.doc.source_id, source.lines, source.doc.locations,
-                                         source.row["edition"], gaz))
+    for source in readable:
+        claims.extend(extract_claims(source.doc.source_id, source.lines, source.doc.locations,
+                                     source.row["edition"], gaz))
     return {
         "sources": [s.row for s in sources],
         "ccid2020_top100": consensus.rows,
         "ccid2020_top100_by_source": consensus.by_source,
+        "ccid2020_top100_by_province": distribution(consensus.rows, "province"),
+        "ccid2020_top100_by_region": distribution(consensus.rows, "region"),
+        "ccid2020_top100_by_division": distribution(consensus.rows, "division"),
+        "ccid2020_domain_top100": domain_rows,
+        "ccid2020_domain_summary": summarise_lists(domain_rows, load_known_gaps(), quality),
+        "ccid2020_indicators": indicators,
+        "ccid2020_stages": stage_rows(stages, quality),
+        "ccid2020_regions": region_table,
+        "ccid2020_cases": merge_cases(cases, gaz, quality),
         "claims": check_claims(claims, consensus.rows),
     }
 
@@ -145,11 +201,19 @@ def run(raw_dir: Path, out_dir: Path) -> int:
     from pipeline.export import to_frame, write_json, write_table
     from pipeline.validate.suites import summarise, validate_tables
 
+    from pipeline.curated import Corrections, load_corrections
+
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
     sources = read_sources(raw_dir, quality)
+    try:
+        corrections = load_corrections(raw_dir)
+        corrections_failed = False
+    except PipelineError as exc:
+        log(f"failed: {exc} (corrections not applied)")
+        corrections, corrections_failed = Corrections(), True
     log("extracting and reconciling tables")
-    tables = build_tables(sources, quality)
+    tables = build_tables(sources, corrections, quality)
     tables["data_quality"] = [vars(q) for q in quality]
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
     log("validating")
@@ -166,4 +230,4 @@ def run(raw_dir: Path, out_dir: Path) -> int:
         f"tables written to {out_dir}/ ({', '.join(sorted(frames))})")
     for row in failed:
         log(f"  failed source: {row['message']}")
-    return 0 if report["success"] and not failed else 1
+    return 0 if report["success"] and not failed and not corrections_failed else 1

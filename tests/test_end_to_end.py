@@ -91,7 +91,7 @@ def test_parquet_matches_csv(seed_run):
     schema = pq.read_schema(out / "ccid2020_top100.parquet")
     assert [(f.name, str(f.type)) for f in schema] == [
         ("rank", "int64"), ("city", "string"), ("province", "string"), ("adcode", "string"),
-        ("n_sources", "int64"), ("flags", "string")]
+        ("n_sources", "int64"), ("flags", "string"), ("region", "string"), ("division", "string")]
     parquet = pd.read_parquet(out / "ccid2020_top100.parquet")
     assert parquet["adcode"].iloc[0] == "440300"
     assert parquet["city"].tolist() == read(out, "ccid2020_top100")["city"].tolist()

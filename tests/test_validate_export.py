@@ -17,7 +17,7 @@ def top_rows(cities):
     for rank, name in enumerate(cities, start=1):
         city = gaz.cities(name)[0]
         rows.append({"rank": rank, "city": city.name, "province": city.province, "adcode": city.adcode,
-                     "n_sources": 1, "flags": ""})
+                     "n_sources": 1, "flags": "", "region": "华北", "division": "东部"})
     return rows
 
 
@@ -51,9 +51,10 @@ def test_to_frame_orders_rows_and_types_columns():
 
 def test_write_table_leaves_no_temporary_files(tmp_path):
     frame = to_frame("ccid2020_top100", [
-        {"rank": 1, "city": "深圳市", "province": "广东省", "adcode": "440300", "n_sources": 2, "flags": ""}])
+        {"rank": 1, "city": "深圳市", "province": "广东省", "adcode": "440300", "n_sources": 2, "flags": "",
+         "region": "华南", "division": "东部"}])
     write_table(frame, "ccid2020_top100", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ccid2020_top100.csv", "ccid2020_top100.parquet"]
     assert (tmp_path / "ccid2020_top100.csv").read_text(encoding="utf-8") == (
-        "rank,city,province,adcode,n_sources,flags\n1,深圳市,广东省,440300,2,\n")
+        "rank,city,province,adcode,n_sources,flags,region,division\n1,深圳市,广东省,440300,2,,华南,东部\n")
     assert pd.read_parquet(tmp_path / "ccid2020_top100.parquet")["adcode"].tolist() == ["440300"]

@@ -126,6 +126,17 @@ class Gazetteer:
                     return rest
         return []
 
+    def close_cities(self, name: str, province_adcode: str) -> list[Division]:
+        """City-level divisions of one province whose official name differs from ``name`` in exactly
+        one character at the same position: the shape of an OCR misreading (``养南市`` for 济南市)."""
+        found = []
+        for division in self.city_divisions():
+            if division.province_adcode != province_adcode or len(division.name) != len(name):
+                continue
+            if sum(a != b for a, b in zip(division.name, name)) == 1:
+                found.append(division)
+        return found
+
     def counties(self, name: str) -> list[Division]:
         return list(self._counties.get(name.strip(), []))
 

@@ -54,7 +54,8 @@ def _validation_frame(frame, schema: Schema):
         else:
             out[column] = [None if (v is None or v is pd.NA or v != v or v == "") else v
                            for v in frame[column].astype(object)]
-    needed = {kw for spec in schema.expectations for key, kw in spec.get("kwargs", {}).items() if key.startswith("column")}
+    needed = {value for spec in schema.expectations for key, value in spec.get("kwargs", {}).items()
+              if key.startswith("column") and isinstance(value, str)}
     if "gazetteer_province" in needed:
         from pipeline.reconcile.gazetteer import gazetteer
 

@@ -1,0 +1,86 @@
+"""Curated inputs that are data, not code: correction files and the documented known gaps.
+
+- ``raw/corrections/*.toml``: values a person read where no algorithm can (cities typed from the
+  printed paper to close a gap, an indicator cell the text layer lost). Every entry names its
+  provenance; every use of one is a ``data_quality`` row.
+- ``schemas/known_gaps.toml``: shortfalls the sources cannot fill (a province row printed empty),
+  each with its reason and location. Validation accepts a shortfall only when open gaps explain it
+  exactly; a correction that supplies the missing cities closes the gap.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.model import PipelineError
+from pipeline.schemas import SCHEMA_DIR
+
+CORRECTIONS_DIR = "corrections"
+KNOWN_GAPS = SCHEMA_DIR / "known_gaps.toml"
+
+# Section name -> keys every entry of that section must have.
+_REQUIRED = {
+    "domain_cities": {"domain", "province", "cities", "provenance"},
+    "indicator": {"no", "provenance"},
+}
+
+
+@dataclass
+class Corrections:
+    domain_cities: list[dict] = field(default_factory=list)
+    indicator: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KnownGap:
+    table: str
+    domain: str
+    province: str
+    missing: int
+    source: str
+    location: str
+    reason: str
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{path}: is not valid UTF-8 TOML ({exc}); fix the file or remove it.") from exc
+
+
+def load_corrections(raw_dir: Path) -> Corrections:
+    """Every ``[[domain_cities]]`` and ``[[indicator]]`` entry of raw/corrections/*.toml, with its file."""
+    corrections = Corrections()
+    folder = raw_dir / CORRECTIONS_DIR
+    if not folder.is_dir():
+        return corrections
+    for path in sorted(folder.glob("*.toml")):
+        data = _read_toml(path)
+        for section, entries in data.items():
+            if section not in _REQUIRED:
+                raise PipelineError(
+                    f"{path}: unknown section [[{section}]]; use one of "
+                    + ", ".join(f"[[{name}]]" for name in sorted(_REQUIRED)) + ".")
+            for number, entry in enumerate(entries, start=1):
+                missing = sorted(_REQUIRED[section] - set(entry))
+                if missing:
+                    raise PipelineError(f"{path}: [[{section}]] entry {number} lacks {', '.join(missing)}; "
+                                        "every correction needs these keys, provenance included.")
+                getattr(corrections, section).append({**entry, "file": f"{CORRECTIONS_DIR}/{path.name}"})
+    return corrections
+
+
+def load_known_gaps(path: Path = KNOWN_GAPS) -> list[KnownGap]:
+    if not path.exists():
+        return []
+    gaps = []
+    for number, entry in enumerate(_read_toml(path).get("gap", []), start=1):
+        try:
+            gaps.append(KnownGap(**entry))
+        except TypeError as exc:
+            raise PipelineError(f"{path}: [[gap]] entry {number} is malformed ({exc}); each gap needs "
+                                "table, domain, province, missing, source, location and reason.") from exc
+    return gaps
