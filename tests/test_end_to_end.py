@@ -158,3 +158,87 @@ def test_run_exits_1_and_still_writes_tables_when_a_source_fails_and_the_list_is
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["ccid2020_top100"]["success"] is False
     assert len(read(out, "ccid2020_top100")) == 0
+
+
+def test_domain_lists_reconciled(seed_run):
+    _, out = seed_run
+    domain = read(out, "ccid2020_domain_top100")
+    innovation = domain[domain.domain == "数字创新"]
+    jinan = innovation[innovation.city == "济南市"].iloc[0]
+    assert jinan[["province", "adcode", "raw_city", "flags"]].tolist() == ["山东省", "370100", "养南市", "corrected"]
+    governance = domain[domain.domain == "数字治理"]
+    haikou = governance[governance.city == "海口市"].iloc[0]
+    assert haikou[["province", "flags"]].tolist() == ["海南省", "province_inferred"]
+    assert (governance.city == "开封市").sum() == 1
+    assert "潍坊市" in set(domain[domain.domain == "数字民生"]["city"])
+    counts = domain.groupby("domain").size().to_dict()
+    assert counts == {"数字创新": 100, "数字基础": 100, "数字政务": 89, "数字民生": 100, "数字治理": 87}
+
+
+def test_domain_shortfalls_explained_by_known_gaps(seed_run):
+    _, out = seed_run
+    summary = read(out, "ccid2020_domain_summary").set_index("domain")
+    assert summary.loc["数字政务", ["n_documented_missing", "n_unexplained", "gaps"]].tolist() == [11, 0, "山东省: 11"]
+    assert summary.loc["数字治理", ["n_documented_missing", "n_unexplained", "gaps"]].tolist() == [13, 0, "广东省: 13"]
+    assert set(summary["n_unexplained"]) == {0}
+
+
+def test_indicator_framework(seed_run):
+    _, out = seed_run
+    indicators = read(out, "ccid2020_indicators")
+    assert len(indicators) == 34 and indicators["no"].tolist() == list(range(1, 35))
+    assert indicators["level1"].nunique() == 6 and indicators["level2"].nunique() == 14
+    assert "一网通办" in set(indicators["level2"])
+    assert indicators.set_index("no").loc[21, ["level1", "level2", "level3"]].tolist() == [
+        "数字民生", "数字化教育指数", "线上教育规模"]
+    assert not indicators["level2"].str.contains("数子化").any()
+
+
+def test_stages_regions_and_distributions(seed_run):
+    _, out = seed_run
+    stages = read(out, "ccid2020_stages")
+    assert stages[["stage", "score_min", "n_cities"]].values.tolist() == [
+        ["单元数字化", 60, 62], ["能力协同", 70, 33], ["生态创新", 85, 5]]
+    regions = read(out, "ccid2020_regions")
+    assert regions["region"].nunique() == 7 and len(regions) == 31
+    top = read(out, "ccid2020_top100")
+    assert top.set_index("city").loc["深圳市", ["region", "division"]].tolist() == ["华南", "东部"]
+    by_region = read(out, "ccid2020_top100_by_region").set_index("region")
+    assert by_region.loc["华东", "n_cities"] == 36 and round(by_region["share"].sum(), 6) == 100
+    by_division = read(out, "ccid2020_top100_by_division").set_index("division")
+    assert by_division["n_cities"].to_dict() == {"东北": 4, "东部": 59, "中部": 24, "西部": 13}
+
+
+def test_case_studies_merged(seed_run):
+    _, out = seed_run
+    cases = read(out, "ccid2020_cases")
+    hohhot = cases[cases.city == "呼和浩特市"]
+    assert hohhot["bullet_no"].tolist() == [1, 2]
+    assert hohhot["source_ids"].tolist() == ["ccid2020_summary_mirror", "ccid2020_summary_mirror;ccid2020_whitepaper"]
+    jinan = cases[cases.city == "济南市"].iloc[0]
+    assert jinan.title.endswith("营商服务新模式")
+    assert set(cases["domain"]) == {"数字政务", "数字治理", "数字民生", "数字创新", "数字基础"}
+
+
+def test_correction_file_closes_a_gap(tmp_path):
+    """Cities typed from the paper join the list; with the gap closed the list must reach 100."""
+    import shutil
+
+    from pipeline.run import run
+
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    shandong = ["济南市", "青岛市", "烟台市", "潍坊市", "淄博市", "威海市", "临沂市", "济宁市", "泰安市", "东营市"]
+    entry = '[[domain_cities]]\ndomain = "数字政务"\nprovince = "山东省"\nprovenance = "test"\ncities = [{}]\n'
+    (raw / "corrections" / "shandong.toml").write_text(
+        entry.format(", ".join(f'"{c}"' for c in shandong + ["滨州市"])), encoding="utf-8")
+    assert run(raw, tmp_path / "full") in (0, 1)
+    summary = read(tmp_path / "full", "ccid2020_domain_summary").set_index("domain")
+    assert summary.loc["数字政务", ["n_cities", "n_documented_missing", "n_unexplained"]].tolist() == [100, 0, 0]
+    domain = read(tmp_path / "full", "ccid2020_domain_top100")
+    assert set(domain[domain.source_id == "corrections"]["flags"]) == {"from_correction"}
+    (raw / "corrections" / "shandong.toml").write_text(
+        entry.format(", ".join(f'"{c}"' for c in shandong[:5])), encoding="utf-8")
+    assert run(raw, tmp_path / "short") == 1
+    summary = read(tmp_path / "short", "ccid2020_domain_summary").set_index("domain")
+    assert summary.loc["数字政务", "n_unexplained"] == 6
