@@ -69,6 +69,10 @@ def load_corrections(raw_dir: Path) -> Corrections:
                 if missing:
                     raise PipelineError(f"{path}: [[{section}]] entry {number} lacks {', '.join(missing)}; "
                                         "every correction needs these keys, provenance included.")
+                if section == "domain_cities" and not (isinstance(entry["cities"], list)
+                                                       and all(isinstance(c, str) for c in entry["cities"])):
+                    raise PipelineError(f'{path}: [[domain_cities]] entry {number} has cities {entry["cities"]!r}; '
+                                        'write a list of names, e.g. cities = ["济南市", "青岛市"].')
                 getattr(corrections, section).append({**entry, "file": f"{CORRECTIONS_DIR}/{path.name}"})
     return corrections
 
@@ -83,4 +87,8 @@ def load_known_gaps(path: Path = KNOWN_GAPS) -> list[KnownGap]:
         except TypeError as exc:
             raise PipelineError(f"{path}: [[gap]] entry {number} is malformed ({exc}); each gap needs "
                                 "table, domain, province, missing, source, location and reason.") from exc
+        missing = gaps[-1].missing
+        if not isinstance(missing, int) or isinstance(missing, bool) or missing < 0:
+            raise PipelineError(f"{path}: [[gap]] entry {number} has missing = {missing!r}; "
+                                "write the number of cities the gap accounts for, e.g. missing = 11.")
     return gaps

@@ -99,17 +99,19 @@ def add_corrections(rows: list[dict], entries: list[dict], gaz: Gazetteer,
                     quality: list[QualityRecord]) -> list[dict]:
     """Cities typed from the printed paper (raw/corrections/) join their list, flagged and recorded."""
     added = []
-    present = {(r["domain"], r["adcode"]) for r in rows}
+    # Unresolved cities have no adcode; like reconcile_list, they are told apart by the name as written.
+    present = {(r["domain"], r["adcode"] or f"?{r['raw_city']}") for r in rows}
     for entry in entries:
         for name in entry["cities"]:
             res = resolve_city(name, entry["province"], gaz)
             location = f"{entry['file']} ({entry['domain']}, {entry['province']})"
-            if (entry["domain"], res.adcode) in present:
+            key = (entry["domain"], res.adcode or f"?{name}")
+            if key in present:
                 quality.append(QualityRecord("corrections", location, "ccid2020_domain_top100",
                                              "correction repeats a city the sources already list", name,
                                              res.name, "ignored"))
                 continue
-            present.add((entry["domain"], res.adcode))
+            present.add(key)
             quality.append(QualityRecord("corrections", location, "ccid2020_domain_top100",
                                          "city supplied by a correction file", name, res.name,
                                          f"added; provenance: {entry['provenance']}"))

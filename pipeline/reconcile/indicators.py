@@ -101,6 +101,11 @@ def _merge_twins(level: dict[int, str], displaced: dict[int, list[str]], usage: 
                     record(rows[i].location, f"level-{k + 1} label differs by one character from its neighbour",
                            text, best, "the spelling whose character pairs the table uses more is kept")
                 level[i] = best
+                if j in level and level[j] != other:
+                    continue  # the twin is a displaced cell of a row with a label of its own, which stays
+                if j in level and level[j] != best:
+                    record(rows[j].location, f"level-{k + 1} label differs by one character from its neighbour",
+                           level[j], best, "the spelling whose character pairs the table uses more is kept")
                 level[j] = best
 
 
