@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test validate bench clean
+.PHONY: setup run test validate bench repair-rate clean
 
 setup: $(STAMP)
 
@@ -26,7 +26,11 @@ test: setup
 	$(PY) -m pytest
 
 bench: setup
-	$(PY) -m pytest tests/benchmarks --benchmark-enable
+	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-enable
+
+# Repair rate of the mirror byte-damage repair on the synthetic corpus, false positives on the negatives.
+repair-rate: setup
+	$(PY) tests/corpus/evaluate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -34,7 +34,7 @@ class Document:
     meta: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Repair:
     """One change a text repair made; ``line`` and ``column`` are 1-based positions in the input."""
 

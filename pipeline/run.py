@@ -14,10 +14,6 @@ from pathlib import Path
 
 from pipeline.model import Document, PipelineError, QualityRecord, Repair
 
-# Repairs so frequent that data_quality gets one summary row per source (normalize --explain lists each).
-SUMMARISED_REPAIRS = {"script": "Traditional characters converted to Simplified (OpenCC t2s)"}
-
-
 @dataclass
 class Source:
     """One file of raw/ after ingest and normalisation."""
@@ -84,23 +80,11 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord]) -> list[Source]:
 
 
 def repair_records(doc: Document, repairs: list[Repair]) -> list[QualityRecord]:
-    """Text repairs as data_quality rows: one per repair, or one summary per source for bulk kinds."""
+    """Text repairs as data_quality rows (normalize already sums the script conversion up in one)."""
     records = []
-    bulk = Counter()
-    bulk_lines: dict[str, set[int]] = {}
     for r in repairs:
-        if r.kind in SUMMARISED_REPAIRS:
-            bulk[r.kind] += len(r.before)
-            bulk_lines.setdefault(r.kind, set()).add(r.line)
-            continue
-        location = f"{doc.locations[r.line - 1]} col {r.column}"
+        location = doc.locations[r.line - 1] + ("" if r.kind == "script" else f" col {r.column}")
         records.append(QualityRecord(doc.source_id, location, "text", r.kind, r.before, r.after, r.reason))
-    for kind, count in sorted(bulk.items()):
-        lines = sorted(bulk_lines[kind])
-        records.append(QualityRecord(
-            doc.source_id, f"{len(lines)} lines ({doc.locations[lines[0] - 1]} to {doc.locations[lines[-1] - 1]})",
-            "text", kind, f"{count} characters", "Simplified", SUMMARISED_REPAIRS[kind]
-            + "; `python -m pipeline normalize FILE --explain` lists each"))
     return records
 
 

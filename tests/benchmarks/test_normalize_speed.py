@@ -1,0 +1,54 @@
+"""Throughput of normalize against OpenCC's Traditional-to-Simplified conversion alone, on the same
+20 MB of mixed text (every source in raw/, repeated). Run with `make bench`; the ratio is printed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.benchmark
+TARGET_BYTES = 20 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def mixed_lines():
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt")))
+    repeats = TARGET_BYTES // len(text.encode("utf-8")) + 1
+    return ((text + "\n") * repeats).splitlines()
+
+
+def test_opencc_alone(benchmark, mixed_lines):
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    text = "\n".join(mixed_lines)
+    benchmark.pedantic(converter.convert, args=(text,), rounds=3, iterations=1)
+
+
+def test_normalize(benchmark, mixed_lines):
+    from pipeline.normalize import normalize_lines
+
+    benchmark.pedantic(normalize_lines, args=(mixed_lines,), rounds=3, iterations=1)
+
+
+def test_ratio_report(mixed_lines, capsys):
+    """Prints normalize's speed as a share of OpenCC's (the issue's target is at least 0.5)."""
+    import opencc
+
+    from pipeline.normalize import normalize_lines
+
+    text = "\n".join(mixed_lines)
+    converter = opencc.OpenCC("t2s")
+    start = time.perf_counter()
+    converter.convert(text)
+    opencc_seconds = time.perf_counter() - start
+    normalize_lines(mixed_lines[:5000])
+    start = time.perf_counter()
+    normalize_lines(mixed_lines)
+    normalize_seconds = time.perf_counter() - start
+    with capsys.disabled():
+        print(f"\n{len(text.encode()) / 1e6:.1f} MB: OpenCC {opencc_seconds:.2f}s, normalize {normalize_seconds:.2f}s, "
+              f"speed ratio {opencc_seconds / normalize_seconds:.2f}")

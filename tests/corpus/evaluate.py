@@ -1,0 +1,116 @@
+"""The text-repair corpus: generate the synthetic cases, and measure repair rate and false positives.
+
+    python tests/corpus/evaluate.py              # repair rate on synthetic.jsonl, changes on negative.jsonl
+    python tests/corpus/evaluate.py --regenerate # rebuild synthetic.jsonl from the white paper's sentences
+
+Synthetic cases come from the damage simulator (pipeline.normalize.gbk_shift.simulate) run over clean
+sentences of raw/ccid2020_whitepaper.txt, in Simplified and in Traditional (OpenCC s2t), keeping the
+sentences the mechanism actually damages. The repair runs with the dictionary and gazetteer only, no
+reference text, so the rate measures the algorithm rather than a lookup of the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.normalize.gbk_shift import repair, simulate  # noqa: E402
+from pipeline.normalize.lexicon import Lexicon  # noqa: E402
+
+
+def load(name: str) -> list[dict]:
+    path = HERE / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+_FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
+
+
+def clean_sentences() -> list[str]:
+    """Pairs of consecutive sentences from the lines of raw/ that carry no damage (no '?', no
+    private-use or replacement character), normalised, in Simplified and in Traditional."""
+    import opencc
+
+    from pipeline.ingest import read_source
+    from pipeline.normalize import normalize_lines
+
+    sentences = set()
+    for path in sorted((ROOT / "raw").glob("*.txt")):
+        lines, _ = normalize_lines(read_source(path).lines)
+        for line in lines:
+            if ("\t" in line or "|" in line or "?" in line or re.search("[\ue000-\uf8ff\ufffd]", line)
+                    or len(re.findall(r"[\u4e00-\u9fff]", line)) < 12):
+                continue
+            parts = [p.strip().lstrip("-▶> ") for p in re.findall(r"[^。；！？]+[。；！？]?", line.replace('"', "“"))]
+            for first, second in zip(parts, parts[1:] + [""]):
+                sentence = first + second  # two sentences, so a full stop meets the next sentence
+                if 10 <= len(sentence) <= 160 and "\ufffd" not in sentence:
+                    sentences.add(sentence)
+    traditional = opencc.OpenCC("s2t")
+    return sorted(sentences | {traditional.convert(s) for s in sentences})
+
+
+def regenerate() -> int:
+    """The pages had full-width punctuation before the faulty conversion: damage that original, and
+    expect what a correct conversion would have given (the clean sentence with ASCII punctuation)."""
+    cases = []
+    for sentence in clean_sentences():
+        damaged = simulate(sentence.translate(_FULL_WIDTH))
+        if damaged != sentence:
+            cases.append({"damaged": damaged, "clean": sentence})
+    with open(HERE / "synthetic.jsonl", "w", encoding="utf-8") as handle:
+        for case in cases:
+            handle.write(json.dumps(case, ensure_ascii=False) + "\n")
+    return len(cases)
+
+
+def repair_rate(cases: list[dict], lexicon: Lexicon) -> tuple[int, int, int, list[dict]]:
+    """(exactly repaired, flagged and left as is, wrongly changed, the failures)."""
+    exact = flagged = wrong = 0
+    failures = []
+    for case in cases:
+        text, repairs = repair(case["damaged"], 1, lexicon)
+        if text == case["clean"]:
+            exact += 1
+        elif text == case["damaged"]:
+            flagged += 1
+            failures.append({**case, "got": text, "outcome": "flagged"})
+        else:
+            wrong += 1
+            failures.append({**case, "got": text, "outcome": "wrong"})
+    return exact, flagged, wrong, failures
+
+
+def false_positives(cases: list[dict], lexicon: Lexicon) -> list[dict]:
+    return [case for case in cases if repair(case["text"], 1, lexicon)[0] != case["text"]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--show", type=int, default=0, help="print this many failures")
+    args = parser.parse_args()
+    if args.regenerate:
+        print(f"synthetic.jsonl: {regenerate()} damaged sentences")
+    lexicon = Lexicon()
+    cases = load("synthetic.jsonl")
+    exact, flagged, wrong, failures = repair_rate(cases, lexicon)
+    print(f"synthetic: {exact}/{len(cases)} repaired exactly ({100 * exact / len(cases):.1f}%), "
+          f"{flagged} flagged and left as is, {wrong} changed wrongly")
+    negatives = load("negative.jsonl")
+    changed = false_positives(negatives, lexicon)
+    print(f"negative: {len(changed)} of {len(negatives)} changed (false positives)")
+    for failure in failures[: args.show]:
+        print(json.dumps(failure, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
