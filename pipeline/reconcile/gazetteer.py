@@ -1,8 +1,9 @@
-"""The gazetteer: China's administrative divisions with their codes, from the cpca package's data.
+"""The gazetteer: China's administrative divisions with their codes, from jionlp's location data.
 
-cpca ships ``adcodes.csv`` (12-digit division codes with official names, provinces to counties) and
-the list of ethnic groups used in autonomous-prefecture names. Its files are read directly, without
-importing cpca itself, which would load its address matcher for nothing.
+jionlp ships ``dictionary/china_location.zip``: the division tree (provinces, cities, counties, with
+6-digit codes and short names such as 广西, 深圳, 巴州/巴音郭楞, then towns and villages), kept up to
+date with renamings (宁乡县 became 宁乡市 in 2017). The file is read directly, without importing
+jionlp itself, which would load its NLP models for nothing.
 
 Names are looked up as written in the sources after normalisation: official names (``深圳市``,
 ``广西壮族自治区``), short names (``深圳``, ``广西``, ``延边``), with or without a province prefix.
@@ -10,15 +11,16 @@ Names are looked up as written in the sources after normalisation: official name
 
 from __future__ import annotations
 
-import csv
 import importlib.util
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# Second-level rows in adcodes.csv that group counties rather than name a city.
-_GROUPING_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# Second-level entries that group counties rather than name a city.
+_GROUPING_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖行政区划"}
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|特别行政区|(?:壮族|回族|维吾尔)?自治区)$")
 
 
@@ -38,45 +40,52 @@ class Division:
         return self.level == "province" and self.name.endswith("市")
 
 
-def _resource_dir() -> Path:
-    spec = importlib.util.find_spec("cpca")
+def _location_zip() -> Path:
+    spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the cpca package is not installed; run `make setup`")
-    return Path(list(spec.submodule_search_locations)[0]) / "resources"
+        raise RuntimeError("the jionlp package is not installed; run `make setup`")
+    return Path(list(spec.submodule_search_locations)[0]) / "dictionary" / "china_location.zip"
 
 
 class Gazetteer:
     """Lookups over the divisions: provinces, city-level divisions and counties by name or code."""
 
-    def __init__(self, rows: list[tuple[str, str]], ethnic_groups: list[str]):
+    def __init__(self, entries: list[tuple[int, str, str, list[str]]]):
+        """``entries``: (depth, name, 6-digit code, short names) for provinces (0), cities (1), counties (2)."""
         self.by_code: dict[str, Division] = {}
-        provinces = {code[:2]: name for code, name in rows if code[2:] == "0000"}
-        prefectures = {code[:4]: name for code, name in rows
-                       if code[2:] != "0000" and code[4:] == "00" and name not in _GROUPING_NAMES}
-        for code, name in sorted(rows):
-            if name in _GROUPING_NAMES or code[:2] not in provinces:
-                continue
-            province = provinces[code[:2]]
-            if code[2:] == "0000":
-                level, prefecture = "province", ""
-            elif code[4:] == "00":
-                level, prefecture = "prefecture", name
+        self._short: dict[str, list[str]] = {}
+        province = prefecture = None
+        for depth, name, code, shorts in entries:
+            if depth == 0:
+                province = Division(code, name, "province", name, code)
+                prefecture = None
+                division = province
+            elif depth == 1:
+                if name in _GROUPING_NAMES or code == province.adcode:
+                    prefecture = None
+                    continue
+                prefecture = Division(code, name, "prefecture", province.name, province.adcode, name)
+                division = prefecture
             else:
-                level, prefecture = "county", prefectures.get(code[:4], "")
-            self.by_code[code] = Division(code, name, level, province, code[:2] + "0000", prefecture)
-        self._ethnic = sorted(ethnic_groups, key=len, reverse=True)
+                parent = prefecture.name if prefecture else (province.name if province.is_municipality else "")
+                division = Division(code, name, "county", province.name, province.adcode, parent)
+            if code not in self.by_code:
+                self.by_code[code] = division
+                self._short[code] = shorts
         self._provinces: dict[str, Division] = {}
         self._cities: dict[str, list[Division]] = {}
         self._counties: dict[str, list[Division]] = {}
         for division in self.by_code.values():
+            keys = {division.name, *self._short[division.adcode]}
             if division.level == "province":
-                for key in {division.name, self.short_province(division.name)}:
+                for key in keys | {self.short_province(division.name)}:
                     self._provinces[key] = division
             if self._is_city_level(division):
-                for key in self._city_keys(division.name):
+                for key in keys | self._city_keys(division.name):
                     self._cities.setdefault(key, []).append(division)
             if division.level == "county":
-                self._counties.setdefault(division.name, []).append(division)
+                for key in keys:
+                    self._counties.setdefault(key, []).append(division)
 
     @staticmethod
     def _is_city_level(division: Division) -> bool:
@@ -90,21 +99,12 @@ class Gazetteer:
     def short_province(name: str) -> str:
         return _PROVINCE_SUFFIX.sub("", name) or name
 
-    def _city_keys(self, name: str) -> set[str]:
+    @staticmethod
+    def _city_keys(name: str) -> set[str]:
         keys = {name}
         for suffix in ("市", "地区", "盟"):
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 keys.add(name[: -len(suffix)])
-        if name.endswith("自治州"):
-            stem = name[: -len("自治州")]
-            while True:
-                for group in self._ethnic:
-                    if stem.endswith(group) and len(stem) > len(group):
-                        stem = stem[: -len(group)]
-                        break
-                else:
-                    break
-            keys.add(stem)
         return keys
 
     def province(self, name: str) -> Division | None:
@@ -153,9 +153,15 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    folder = _resource_dir()
-    with open(folder / "adcodes.csv", encoding="utf-8", newline="") as handle:
-        rows = [(row["adcode"][:6], row["name"]) for row in csv.DictReader(handle) if row["adcode"][6:] == "000000"]
-    ethnic = [line.strip() for line in (folder / "56_nations.csv").read_text(encoding="utf-8").splitlines()
-              if line.strip()]
-    return Gazetteer(rows, ethnic)
+    with zipfile.ZipFile(_location_zip()) as archive:
+        text = archive.read(archive.namelist()[0]).decode("utf-8")
+    entries = []
+    for line in io.StringIO(text):
+        depth = len(line) - len(line.lstrip("\t"))
+        if depth > 2:
+            continue
+        parts = line.strip().split("\t")
+        if len(parts) >= 2 and parts[1].isdigit():
+            shorts = [s for s in (parts[2].split("/") if len(parts) > 2 else []) if len(s) >= 2]
+            entries.append((depth, parts[0], parts[1], shorts))
+    return Gazetteer(entries)
