@@ -93,7 +93,8 @@ def _priority(source: Source) -> tuple:
     return (source.row["kind"] != "whitepaper", source.row["source_id"])
 
 
-def build_tables(sources: list[Source], corrections, quality: list[QualityRecord]) -> dict[str, list[dict]]:
+def build_tables(sources: list[Source], corrections, quality: list[QualityRecord]) -> tuple[dict[str, list[dict]], dict]:
+    """Every table, and the summaries that go to the validation report beside the expectations."""
     from pipeline.claims import check_claims, extract_claims
     from pipeline.curated import load_known_gaps
     from pipeline.extract.cases import find_cases
@@ -108,6 +109,9 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     from pipeline.reconcile.indicators import reconcile_indicators
     from pipeline.reconcile.regions import attach_regions, distribution, region_rows
     from pipeline.reconcile.stages import stage_rows
+    from pipeline.extract.tables import find_tables
+    from pipeline.reconcile import tahaoo
+    from pipeline.reconcile.panel import city_panel
     from pipeline.reconcile.top100 import find_copies, resolve_table, vote
 
     gaz = gazetteer()
@@ -120,6 +124,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         return bool(gaz.cities(text))
 
     city_rankings, domain_rows, indicators, stages, regions, cases = [], [], [], [], [], []
+    rival = {"index": [], "scores": [], "grades": [], "apps": [], "towns": []}
     for source in readable:
         doc, lines = source.doc, source.lines
         tables = find_ranking_tables(lines, doc.locations)
@@ -138,6 +143,15 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
                 continue
             indicators = reconcile_indicators(doc.source_id, table, corrections.indicator, quality)
         stages.extend((doc.source_id, stage) for stage in find_stages(lines, doc.locations))
+        for table in find_tables(lines, doc.locations):
+            kind = tahaoo.classify(table)
+            if kind == "apps":
+                rival[kind].extend(tahaoo.app_rows(doc.source_id, table, quality))
+            elif kind != "other":
+                build = {"index": tahaoo.index_rows, "scores": tahaoo.score_rows, "grades": tahaoo.grade_rows}[kind]
+                rival[kind].extend(build(doc.source_id, table, gaz, quality))
+        for location, items in tahaoo.find_town_lines(lines, doc.locations):
+            rival["towns"].extend(tahaoo.town_rows(doc.source_id, location, items, gaz, quality))
         regions.extend((doc.source_id, region) for region in find_regions(lines, doc.locations, is_province))
     domains = {row["domain"] for row in domain_rows}
     for source in readable:
@@ -160,6 +174,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     region_table = region_rows(regions, gaz, quality)
     attach_regions(consensus.rows, region_table)
     domain_rows = add_corrections(domain_rows, corrections.domain_cities, gaz, quality)
+    panel, panel_summary = city_panel(consensus.rows, rival["scores"], gaz)
     claims = []
     for source in readable:
         claims.extend(extract_claims(source.doc.source_id, source.lines, source.doc.locations,
@@ -178,7 +193,13 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         "ccid2020_regions": region_table,
         "ccid2020_cases": merge_cases(cases, gaz, quality),
         "claims": check_claims(claims, consensus.rows),
-    }
+        "tahaoo2020_index_top10": rival["index"],
+        "tahaoo2020_province_grades": rival["grades"],
+        "tahaoo2020_scores": rival["scores"],
+        "tahaoo2020_smart_towns": rival["towns"],
+        "tahaoo2020_apps": rival["apps"],
+        "city_panel": panel,
+    }, {"city_panel": panel_summary}
 
 
 def run(raw_dir: Path, out_dir: Path) -> int:
@@ -197,11 +218,12 @@ def run(raw_dir: Path, out_dir: Path) -> int:
         log(f"failed: {exc} (corrections not applied)")
         corrections, corrections_failed = Corrections(), True
     log("extracting and reconciling tables")
-    tables = build_tables(sources, corrections, quality)
+    tables, summaries = build_tables(sources, corrections, quality)
     tables["data_quality"] = [vars(q) for q in quality]
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
     log("validating")
     report = validate_tables(frames)
+    report.update(summaries)
     for name, frame in frames.items():
         write_table(frame, name, out_dir)
     write_json(out_dir / "validation.json", report)

@@ -242,3 +242,34 @@ def test_correction_file_closes_a_gap(tmp_path):
     assert run(raw, tmp_path / "short") == 1
     summary = read(tmp_path / "short", "ccid2020_domain_summary").set_index("domain")
     assert summary.loc["数字政务", "n_unexplained"] == 6
+
+
+def test_tahaoo_tables(seed_run):
+    _, out = seed_run
+    scores = read(out, "tahaoo2020_scores")
+    assert sorted(scores.groupby("tier").size().tolist()) == [18, 19, 20, 50, 50, 100]
+    first = scores[(scores.tier == "地市") & (scores["rank"] == 1)].iloc[0]
+    assert first[["city", "score", "adcode"]].tolist() == ["苏州市", 84.17, "320500"]
+    haikou = scores[scores.tier.str.startswith("省会城市") & (scores.city == "海口市")].iloc[0]
+    assert haikou.score == 72.18
+    index = read(out, "tahaoo2020_index_top10")
+    assert len(index) == 60
+    assert index[(index.city == "海口市")][["rank", "index"]].values.tolist() == [[7, 0.782]]
+    grades = read(out, "tahaoo2020_province_grades")
+    assert len(grades) == 34 and {"香港特别行政区", "澳门特别行政区", "台湾省"} <= set(grades.province)
+    assert grades[grades["label"] == "新疆+新疆兵团"][["province", "flags"]].values.tolist() == [
+        ["新疆维吾尔自治区", "merged_label"]]
+    towns = read(out, "tahaoo2020_smart_towns")
+    assert len(towns) == 100 and (towns["flags"] == "province_mismatch").sum() >= 3
+    assert "misspelt_city" in set(towns[towns.raw.str.contains("遂义市")]["flags"])
+    apps = read(out, "tahaoo2020_apps")
+    assert apps["rank"].nunique() == 100 and apps[apps["rank"] == 1]["company"].iloc[0] == "腾讯科技(深圳)有限公司"
+
+
+def test_city_panel_and_correlation(seed_run):
+    _, out = seed_run
+    panel = pd.read_parquet(out / "city_panel.parquet").set_index("city")
+    assert panel.loc["苏州市", ["ccid_rank", "tahaoo_score"]].tolist() == [12, 84.17]
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    assert report["city_panel"]["cities_ranked_by_both"] > 50
+    assert 0.5 < report["city_panel"]["spearman_ccid_rank_vs_tahaoo_score"] < 1

@@ -81,7 +81,7 @@ class Gazetteer:
                 for key in keys | {self.short_province(division.name)}:
                     self._provinces[key] = division
             if self._is_city_level(division):
-                for key in keys | self._city_keys(division.name):
+                for key in keys | self._city_keys(division.name) | self._prefecture_aliases(division):
                     self._cities.setdefault(key, []).append(division)
             if division.level == "county":
                 for key in keys:
@@ -106,6 +106,12 @@ class Gazetteer:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 keys.add(name[: -len(suffix)])
         return keys
+
+    def _prefecture_aliases(self, division: Division) -> set[str]:
+        """``延边州`` for 延边朝鲜族自治州: an autonomous prefecture's short name with 州."""
+        if division.name.endswith("自治州"):
+            return {short + "州" for short in self._short[division.adcode] if not short.endswith("州")}
+        return set()
 
     def province(self, name: str) -> Division | None:
         """A province-level division by official or short name (``广西`` -> 广西壮族自治区)."""

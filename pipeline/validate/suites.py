@@ -2,8 +2,8 @@
 
 Field constraints become column expectations (required -> not null, unique, enum -> in set, pattern
 -> regex, minimum/maximum -> between) and each schema's ``expectations`` list adds table-level ones.
-Columns an expectation needs but the table does not carry (``gazetteer_province``) are derived here
-from the gazetteer, so the published tables stay free of helper columns.
+Columns an expectation needs but the table does not carry (``gazetteer_province``,
+``previous_score_in_tier``) are derived here, so the published tables stay free of helper columns.
 """
 
 from __future__ import annotations
@@ -56,12 +56,26 @@ def _validation_frame(frame, schema: Schema):
                            for v in frame[column].astype(object)]
     needed = {value for spec in schema.expectations for key, value in spec.get("kwargs", {}).items()
               if key.startswith("column") and isinstance(value, str)}
-    if "gazetteer_province" in needed:
-        from pipeline.reconcile.gazetteer import gazetteer
-
-        gaz = gazetteer()
-        out["gazetteer_province"] = [gaz.by_code[c].province if c in gaz.by_code else None for c in out["adcode"]]
+    for name in sorted(needed & set(_DERIVED)):
+        out[name] = _DERIVED[name](out)
     return out
+
+
+def _gazetteer_province(frame) -> list:
+    """The province the gazetteer puts each adcode in: 'lies in its province' compares it."""
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    return [gaz.by_code[c].province if c in gaz.by_code else None for c in frame["adcode"]]
+
+
+def _previous_score_in_tier(frame) -> list:
+    """The score of the row ranked just above within the same tier: scores must not rise down a tier."""
+    previous = frame.sort_values(["tier", "rank"]).groupby("tier")["score"].shift(1)
+    return previous.reindex(frame.index).tolist()
+
+
+_DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier}
 
 
 def validate_tables(frames: dict) -> dict:
