@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader (head, less) stopped early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _normalize(path: Path, explain: bool) -> int:
@@ -43,7 +47,7 @@ def _normalize(path: Path, explain: bool) -> int:
     from pipeline.normalize import normalize_lines
 
     doc = read_source(path)
-    lines, repairs = normalize_lines(doc.lines)
+    lines, repairs = normalize_lines(doc.lines, explain=explain)
     out = sys.stdout
     if explain:
         for repair in repairs:
