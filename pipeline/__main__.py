@@ -73,6 +73,10 @@ def _validate(out_dir: Path) -> int:
         rows = pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
         frames[name] = to_frame(name, rows)
     report = validate_tables(frames)
+    previous = out_dir / "validation.json"
+    if previous.exists():  # keep the run's summaries (the city panel's correlation) beside the outcomes
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        report.update({k: v for k, v in kept.items() if k not in report})
     write_json(out_dir / "validation.json", report)
     for line in summarise(report):
         print(line)

@@ -1,16 +1,24 @@
-"""Claims the documents make about the ranking, found by pattern and checked against the tables.
+"""Claims the documents make, found by pattern and checked against the tables.
 
-Patterns, not sentences: a share claim is a list of provinces followed by a share (``江苏、广东、
-山东三省百强市占比为36%``), however the sentence around it is worded. Each claim is scoped to the
-edition it speaks of (a year named in its sentence, else the source's edition): a claim about
-another edition is ``out_of_scope``, with what the 2020 table would give recorded but not judged.
+Patterns, not sentences: a new repost that says the same thing in other words yields the same claim
+(same ``claim_key``). Families:
+- share: a group (provinces, a region, a statistical division) holds N% of the top 100;
+- fraction: a group holds more than half / nearly half / a third of it;
+- count: a province has N cities in the top 100;
+- top_n: cities listed as the top N (位列…前五名);
+- rank_range: the cities at ranks M to N (排名第二至第五位的城市分别是…);
+- structure: the framework's counts (6个方面, 14个二级指标, 34个三级指标);
+- stage: the cities in a development stage (单元数字化(60-70分,62个));
+- any other percentage: recorded as unverifiable (数字经济占GDP比重36.2%).
+Each claim is scoped to the edition it speaks of (a year named in its sentence, else the source's
+edition); a claim about another edition is out_of_scope, with what the 2020 tables would give.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.reconcile.gazetteer import Gazetteer
 
@@ -18,11 +26,37 @@ EDITION = 2020
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _YEAR = re.compile(r"(20\d\d)\s*(?:年|中国|数字|\d|$)")
 _TITLE_YEAR = re.compile(r"《[^》]*?(20\d\d)[^》]*》")
-_PROVINCE_SHARE = re.compile(
-    r"(?P<names>[\u4e00-\u9fff]{2,8}(?:[、和及与][\u4e00-\u9fff]{2,8})+?)"
-    r"(?:[一二三四五六七八九十两\d]+)?(?:个)?省(?:份)?[^。；;%]{0,20}?占比(?:为|达|达到|约为|约)?\s*"
-    r"(?P<value>\d+(?:\.\d+)?)\s*%"
-)
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUM = r"(?:\d+|[一二两三四五六七八九十]+)"
+_GROUP = r"(?P<names>[\u4e00-\u9fff]{2,8}(?:\s*[、和及与]\s*[\u4e00-\u9fff]{2,8})*)"
+_SHARE = re.compile(_GROUP + r"(?:" + _NUM + r"个?省(?:份)?|地区)?[^。；;%,，、]{0,20}?占比?(?:为|达|达到|约为|约|超过)?\s*"
+                    r"(?P<value>\d+(?:\.\d+)?)\s*%")
+_FRACTION = re.compile(_GROUP + r"(?:" + _NUM + r"个?省(?:份)?|地区)?[^。；;,，、]{0,20}?(?P<op>超过|超|逾|近|接近|约|约占|占)"
+                       r"(?:了)?(?P<frac>二分之一|三分之一|三分之二|四分之一|一半|半数)")
+_COUNT = re.compile(r"(?P<names>[\u4e00-\u9fff]{2,8})(?:共)?有\s*(?P<value>" + _NUM + r")\s*个(?:城市)?(?:入选|进入|上榜)")
+_TOP_N = re.compile(r"(?P<names>[\u4e00-\u9fff]{2,6}(?:\s*[、和及与]\s*[\u4e00-\u9fff]{2,6}){1,9})\s*"
+                    r"(?:位列|位居|占据|排名|名列)[^。]{0,20}?前(?P<n>" + _NUM + r")(?:名|位|强)")
+_RANK_RANGE = re.compile(r"第(?P<a>" + _NUM + r")(?:名|位)?(?:至|到|-|~)第?(?P<b>" + _NUM + r")(?:名|位)[^。:：]{0,12}?"
+                         r"(?:分别是|依次是|依次为|分别为|为|是)\s*[:：]?\s*(?P<names>[\u4e00-\u9fff\s]{2,8}"
+                         r"(?:\s*[、,，和及与]\s*[\u4e00-\u9fff\s]{2,8})+)")
+_STRUCTURE = re.compile(r"(?P<value>" + _NUM + r")\s*个(?P<what>方面|一级指标|二级指标|三级指标)")
+_STAGE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8})\s*[(（]\s*\d+\s*(?:[-~－–—至到]\s*\d+\s*分|分以上)\s*[,，、]\s*"
+                    r"(?P<value>\d+)\s*个\s*[)）]")
+_PERCENT = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
+_FRACTIONS = {"二分之一": 50.0, "一半": 50.0, "半数": 50.0, "三分之一": 100 / 3, "三分之二": 200 / 3, "四分之一": 25.0}
+_STRUCTURE_LEVEL = {"方面": "level1", "一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
+
+
+def number(text: str) -> int:
+    """``12``, ``五`` or ``十二`` as an integer."""
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):
+        return 10 + (_NUMERALS.get(text[1:], 0) if len(text) > 1 else 0)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _NUMERALS[tens] * 10 + (_NUMERALS.get(units, 0) if units else 0)
+    return _NUMERALS[text]
 
 
 @dataclass
@@ -32,46 +66,121 @@ class Claim:
     text: str
     kind: str
     key: str
-    expected: float
     stated: str
+    value: float | None
     edition: int | None
-    subjects: list[str]
+    subjects: list[str] = field(default_factory=list)
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class Groups:
+    """How a name in a claim maps to rows of the top 100: a province, a region, or a division."""
+
+    gaz: Gazetteer
+    regions: set[str]
+    divisions: set[str]
+
+    def resolve(self, piece: str) -> tuple[str, str] | None:
+        """(column of ccid2020_top100, value) for a piece of a name list, or None."""
+        piece = re.sub(r"\s+", "", piece)
+        for length in range(len(piece), 1, -1):
+            for start in range(len(piece) - length + 1):
+                part = piece[start:start + length]
+                for suffix in ("地区", "部", ""):
+                    core = part[: -len(suffix)] if suffix and part.endswith(suffix) else part
+                    if core in self.divisions or core + "部" in self.divisions:
+                        return "division", core if core in self.divisions else core + "部"
+                    if core in self.regions:
+                        return "region", core
+                province = self.gaz.province(part)
+                if province:
+                    return "province", province.name
+        return None
+
+    def group(self, names: str) -> list[tuple[str, str]]:
+        found = []
+        for piece in re.split(r"[、和及与]", names):
+            resolved = self.resolve(piece)
+            if resolved and resolved not in found:
+                found.append(resolved)
+        return found
 
 
 def extract_claims(source_id: str, lines: list[str], locations: list[str], source_edition: int | None,
-                   gaz: Gazetteer) -> list[Claim]:
+                   gaz: Gazetteer, regions: set[str], divisions: set[str]) -> list[Claim]:
+    groups = Groups(gaz, regions, divisions)
     claims: list[Claim] = []
     for line, location in zip(lines, locations):
         for sentence in _SENTENCE.findall(line):
-            for match in _PROVINCE_SHARE.finditer(sentence):
-                provinces = _provinces(match.group("names"), gaz)
-                if len(provinces) < 2:
-                    continue
-                claims.append(Claim(
-                    source_id, location, sentence.strip(), "province_share",
-                    "province_share:" + "+".join(sorted(provinces)), float(match.group("value")),
-                    match.group("value") + "%",
-                    _edition(sentence, source_edition), provinces))
+            text = sentence.strip()
+            edition = _edition(text, source_edition)
+            found = _sentence_claims(text, gaz, groups)
+            covered = {c.detail.get("span") for c in found}
+            for match in _PERCENT.finditer(text):
+                if not any(span and span[0] <= match.start() < span[1] for span in covered):
+                    found.append(Claim("", "", text, "unverifiable", f"percent:{match.group('value')}%",
+                                       match.group(0), float(match.group("value")), None,
+                                       detail={"span": match.span()}))
+            for claim in found:
+                claim.source_id, claim.location, claim.edition = source_id, location, edition
+                claims.append(claim)
     return claims
 
 
-def _provinces(names: str, gaz: Gazetteer) -> list[str]:
-    """Province names in a list like ``江苏、广东、山东三``; each piece may carry words around the name."""
-    found = []
-    for piece in re.split(r"[、和及与]", names):
-        province = _longest_province(piece, gaz)
-        if province and province.name not in found:
-            found.append(province.name)
+def _sentence_claims(text: str, gaz: Gazetteer, groups: Groups) -> list[Claim]:
+    found: list[Claim] = []
+    for match in _SHARE.finditer(text):
+        subjects = groups.group(match.group("names"))
+        if subjects:
+            found.append(_group_claim("share", match, subjects, float(match.group("value")), match.group("value") + "%"))
+    for match in _FRACTION.finditer(text):
+        subjects = groups.group(match.group("names"))
+        if subjects:
+            claim = _group_claim("fraction", match, subjects, _FRACTIONS[match.group("frac")],
+                                 match.group("op") + match.group("frac"))
+            claim.detail["op"] = match.group("op")
+            found.append(claim)
+    for match in _COUNT.finditer(text):
+        subjects = groups.group(match.group("names"))
+        if len(subjects) == 1 and subjects[0][0] == "province":
+            found.append(_group_claim("count", match, subjects, number(match.group("value")), match.group("value") + "个"))
+    for match in _TOP_N.finditer(text):
+        cities = _cities(match.group("names"), gaz)
+        n = number(match.group("n"))
+        if len(cities) == n:
+            found.append(Claim("", "", text, "top_n", f"top_n:{n}", f"前{match.group('n')}名: " + "、".join(cities),
+                               n, None, cities, {"span": match.span()}))
+    for match in _RANK_RANGE.finditer(text):
+        cities = _cities(match.group("names"), gaz)
+        a, b = number(match.group("a")), number(match.group("b"))
+        if len(cities) == b - a + 1:
+            found.append(Claim("", "", text, "rank_range", f"ranks:{a}-{b}", "、".join(cities), None, None, cities,
+                               {"span": match.span(), "first": a}))
+    for match in _STRUCTURE.finditer(text):
+        level = _STRUCTURE_LEVEL[match.group("what")]
+        found.append(Claim("", "", text, "structure", f"structure:{level}", match.group(0),
+                           number(match.group("value")), None, [level], {"span": match.span()}))
+    for match in _STAGE.finditer(text):
+        found.append(Claim("", "", text, "stage", f"stage:{match.group('name')}", match.group(0),
+                           int(match.group("value")), None, [match.group("name")], {"span": match.span()}))
     return found
 
 
-def _longest_province(piece: str, gaz: Gazetteer):
-    for length in range(len(piece), 1, -1):
-        for start in range(len(piece) - length + 1):
-            province = gaz.province(piece[start:start + length])
-            if province:
-                return province
-    return None
+def _group_claim(kind: str, match: re.Match, subjects: list[tuple[str, str]], value: float, stated: str) -> Claim:
+    key = f"{kind}:" + "+".join(sorted(f"{column}={name}" for column, name in subjects))
+    return Claim("", "", match.string, kind, key, stated, value, None, [name for _, name in subjects],
+                 {"span": match.span(), "columns": [column for column, _ in subjects]})
+
+
+def _cities(names: str, gaz: Gazetteer) -> list[str]:
+    cities = []
+    for piece in re.split(r"[、,，和及与]", names):
+        piece = re.sub(r"\s+", "", piece)
+        found = gaz.cities(piece)
+        if found:
+            cities.append(found[0].name)
+    return cities
 
 
 def _edition(sentence: str, source_edition: int | None) -> int | None:
@@ -82,30 +191,75 @@ def _edition(sentence: str, source_edition: int | None) -> int | None:
     return max(years) if years else source_edition
 
 
-def check_claims(claims: list[Claim], top100: list[dict]) -> list[dict]:
-    """One claims-table row per claim, with the value recomputed from the top-100 and its evidence."""
+def check_claims(claims: list[Claim], tables: dict[str, list[dict]], discrepancies: dict[str, str]) -> list[dict]:
+    """One claims-table row per claim: the value recomputed from the tables, the status and the evidence."""
     rows = []
     per_source = Counter()
     for claim in claims:
         per_source[claim.source_id] += 1
-        members = [r for r in top100 if r["province"] in claim.subjects]
-        counts = Counter(r["province"] for r in members)
-        total = len(top100)
-        value = round(100 * len(members) / total, 1) if total else None
-        computed = (f"{value:g}% ({len(members)} of {total}: "
-                    + ", ".join(f"{p} {counts[p]}" for p in claim.subjects) + ")") if total else ""
-        evidence = ("ccid2020_top100 ranks " + ", ".join(str(r["rank"]) for r in sorted(members, key=lambda r: r["rank"]))
-                    if members else "ccid2020_top100: no rows")
-        if not total:
+        computed, evidence, holds = _compute(claim, tables)
+        if holds is None:
             status = "unverifiable"
         elif claim.edition is not None and claim.edition != EDITION:
             status = "out_of_scope"
         else:
-            status = "verified" if abs(value - claim.expected) < 0.5 else "contradicted"
+            status = "verified" if holds else "contradicted"
         rows.append({
-            "claim_id": f"{claim.source_id}#{per_source[claim.source_id]}",
-            "source_id": claim.source_id, "edition": claim.edition, "text": claim.text, "status": status,
-            "expected": claim.stated, "computed": computed, "evidence": evidence,
-            "claim_key": claim.key, "location": claim.location,
+            "claim_id": f"{claim.source_id}#{per_source[claim.source_id]:03d}", "source_id": claim.source_id,
+            "edition": claim.edition, "text": claim.text, "status": status, "expected": claim.stated,
+            "computed": computed, "evidence": evidence, "claim_key": claim.key, "location": claim.location,
+            "kind": claim.kind, "known_discrepancy": discrepancies.get(claim.key, "") if status == "contradicted" else "",
         })
     return rows
+
+
+def _compute(claim: Claim, tables: dict[str, list[dict]]) -> tuple[str, str, bool | None]:
+    top = tables.get("ccid2020_top100", [])
+    if claim.kind in ("share", "fraction", "count"):
+        if not top:
+            return "", "ccid2020_top100 is empty", None
+        columns = claim.detail["columns"]
+        members = [r for r in top if any(r.get(c) == s for c, s in zip(columns, claim.subjects))]
+        share = 100 * len(members) / len(top)
+        parts = Counter(r[columns[0]] if len(set(columns)) == 1 else r["province"] for r in members)
+        computed = f"{share:g}% ({len(members)} of {len(top)}: " + ", ".join(f"{k} {v}" for k, v in parts.items()) + ")"
+        evidence = "ccid2020_top100 ranks " + ", ".join(str(r["rank"]) for r in sorted(members, key=lambda r: r["rank"]))
+        if claim.kind == "share":
+            return computed, evidence, abs(share - claim.value) < 0.5
+        if claim.kind == "count":
+            return f"{len(members)}", evidence, len(members) == claim.value
+        return computed, evidence, _fraction_holds(claim.detail["op"], share, claim.value)
+    if claim.kind == "top_n":
+        actual = [r["city"] for r in sorted(top, key=lambda r: r["rank"])[: int(claim.value)]]
+        return "、".join(actual), f"ccid2020_top100 ranks 1-{int(claim.value)}", (set(actual) == set(claim.subjects)) if top else None
+    if claim.kind == "rank_range":
+        first = claim.detail["first"]
+        by_rank = {r["rank"]: r["city"] for r in top}
+        actual = [by_rank.get(first + i, "") for i in range(len(claim.subjects))]
+        return ("、".join(actual), f"ccid2020_top100 ranks {first}-{first + len(actual) - 1}",
+                actual == claim.subjects if top else None)
+    if claim.kind == "structure":
+        indicators = tables.get("ccid2020_indicators", [])
+        if not indicators:
+            return "", "ccid2020_indicators is empty", None
+        level = claim.subjects[0]
+        count = len({r[level] for r in indicators if r[level]})
+        return str(count), f"ccid2020_indicators: distinct {level}", count == claim.value
+    if claim.kind == "stage":
+        stages = tables.get("ccid2020_stages", [])
+        total = sum(s["n_cities"] for s in stages)
+        row = next((s for s in stages if s["stage"] == claim.subjects[0]), None)
+        if row is None or not top:
+            return "", "no stage table or top list", None
+        holds = row["n_cities"] == claim.value and total == len(top)
+        return (f"{row['n_cities']} (stages add up to {total} of {len(top)} cities)",
+                f"ccid2020_stages {claim.subjects[0]}; ccid2020_top100 rows", holds)
+    return "", "no table holds this figure", None
+
+
+def _fraction_holds(op: str, share: float, fraction: float) -> bool:
+    if op in ("超过", "超", "逾"):
+        return share > fraction
+    if op in ("近", "接近"):
+        return 0.8 * fraction <= share <= fraction
+    return abs(share - fraction) <= 5

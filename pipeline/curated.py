@@ -19,6 +19,7 @@ from pipeline.schemas import SCHEMA_DIR
 
 CORRECTIONS_DIR = "corrections"
 KNOWN_GAPS = SCHEMA_DIR / "known_gaps.toml"
+KNOWN_DISCREPANCIES = SCHEMA_DIR / "known_discrepancies.toml"
 
 # Section name -> keys every entry of that section must have.
 _REQUIRED = {
@@ -92,3 +93,15 @@ def load_known_gaps(path: Path = KNOWN_GAPS) -> list[KnownGap]:
             raise PipelineError(f"{path}: [[gap]] entry {number} has missing = {missing!r}; "
                                 "write the number of cities the gap accounts for, e.g. missing = 11.")
     return gaps
+
+
+def load_known_discrepancies(path: Path = KNOWN_DISCREPANCIES) -> dict[str, str]:
+    """claim_key -> reason, for claims the documents make that the tables contradict for a known reason."""
+    if not path.exists():
+        return {}
+    found = {}
+    for number, entry in enumerate(_read_toml(path).get("discrepancy", []), start=1):
+        if not isinstance(entry.get("claim_key"), str) or not isinstance(entry.get("reason"), str):
+            raise PipelineError(f"{path}: [[discrepancy]] entry {number} needs claim_key and reason as text.")
+        found[entry["claim_key"]] = entry["reason"]
+    return found

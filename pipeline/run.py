@@ -96,7 +96,7 @@ def _priority(source: Source) -> tuple:
 def build_tables(sources: list[Source], corrections, quality: list[QualityRecord]) -> tuple[dict[str, list[dict]], dict]:
     """Every table, and the summaries that go to the validation report beside the expectations."""
     from pipeline.claims import check_claims, extract_claims
-    from pipeline.curated import load_known_gaps
+    from pipeline.curated import load_known_discrepancies, load_known_gaps
     from pipeline.extract.cases import find_cases
     from pipeline.extract.indicators import find_indicator_tables
     from pipeline.extract.province_lists import find_province_lists
@@ -107,7 +107,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     from pipeline.reconcile.domain_lists import add_corrections, reconcile_list, summarise_lists
     from pipeline.reconcile.gazetteer import gazetteer
     from pipeline.reconcile.indicators import reconcile_indicators
-    from pipeline.reconcile.regions import attach_regions, distribution, region_rows
+    from pipeline.reconcile.regions import attach_regions, distribution, economic_divisions, region_rows
     from pipeline.reconcile.stages import stage_rows
     from pipeline.extract.tables import find_tables
     from pipeline.reconcile import tahaoo
@@ -175,10 +175,14 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     attach_regions(consensus.rows, region_table)
     domain_rows = add_corrections(domain_rows, corrections.domain_cities, gaz, quality)
     panel, panel_summary = city_panel(consensus.rows, rival["scores"], gaz)
+    indicator_rows = indicators
+    stage_table = stage_rows(stages, quality)
+    region_names = {r["region"] for r in region_table}
     claims = []
     for source in readable:
         claims.extend(extract_claims(source.doc.source_id, source.lines, source.doc.locations,
-                                     source.row["edition"], gaz))
+                                     source.row["edition"], gaz, region_names, set(economic_divisions().values())))
+    checked = {"ccid2020_top100": consensus.rows, "ccid2020_indicators": indicator_rows, "ccid2020_stages": stage_table}
     return {
         "sources": [s.row for s in sources],
         "ccid2020_top100": consensus.rows,
@@ -189,10 +193,10 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         "ccid2020_domain_top100": domain_rows,
         "ccid2020_domain_summary": summarise_lists(domain_rows, load_known_gaps(), quality),
         "ccid2020_indicators": indicators,
-        "ccid2020_stages": stage_rows(stages, quality),
+        "ccid2020_stages": stage_table,
         "ccid2020_regions": region_table,
         "ccid2020_cases": merge_cases(cases, gaz, quality),
-        "claims": check_claims(claims, consensus.rows),
+        "claims": check_claims(claims, checked, load_known_discrepancies()),
         "tahaoo2020_index_top10": rival["index"],
         "tahaoo2020_province_grades": rival["grades"],
         "tahaoo2020_scores": rival["scores"],

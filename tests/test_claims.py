@@ -1,46 +1,99 @@
-"""Share claims found by pattern, scoped to an edition and recomputed from the top-100."""
+"""Claims found by pattern family, worded differently from the seeds, scoped and checked."""
 
 from __future__ import annotations
 
-from pipeline.claims import check_claims, extract_claims
+import pytest
+
+from pipeline.claims import check_claims, extract_claims, number
+
+REGIONS = {"华东", "华北", "华南", "华中", "西南", "西北", "东北"}
+DIVISIONS = {"东部", "中部", "西部", "东北"}
 
 
-def top(provinces):
-    return [{"rank": i, "province": p} for i, p in enumerate(provinces, start=1)]
+def claims_in(text, gaz, edition=2020):
+    return extract_claims("s", [text], ["line 1"], edition, gaz, REGIONS, DIVISIONS)
 
 
-def claims_in(line, gaz, edition=2020):
-    return extract_claims("s", [line], ["line 1"], edition, gaz)
+def top(rows):
+    """A small top list: (city, province, division) per rank."""
+    return [{"rank": i, "city": c, "province": p, "division": d, "region": ""} for i, (c, p, d) in enumerate(rows, 1)]
 
 
-def test_share_claim_in_other_words(gaz):
-    """The same claim worded differently yields the same key and value."""
-    a, = claims_in("其中,江苏、广东、山东三省百强市占比为36%。", gaz)
-    b, = claims_in("广东、山东和江苏3个省份的上榜城市占比达36%。", gaz)
-    assert a.key == b.key == "province_share:山东省+广东省+江苏省"
-    assert (a.expected, b.expected) == (36.0, 36.0)
+TOP = top([("深圳市", "广东省", "东部"), ("上海市", "上海市", "东部"), ("武汉市", "湖北省", "中部"),
+           ("广州市", "广东省", "东部"), ("成都市", "四川省", "西部")])
 
 
-def test_claim_naming_another_edition_is_out_of_scope(gaz):
-    claim, = claims_in("《2021中国城市数字化转型白皮书》显示,山东、江苏、广东、浙江四省数字百强市占比44.0%。", gaz)
-    assert claim.edition == 2021 and claim.stated == "44.0%"
-    row, = check_claims([claim], top(["山东省"] * 44 + ["河北省"] * 56))
-    assert row["status"] == "out_of_scope"
+def check(claims, **tables):
+    return check_claims(claims, {"ccid2020_top100": TOP, **tables}, {})
 
 
-def test_claim_verified_and_contradicted(gaz):
-    claim, = claims_in("浙江、福建两省占比为30%。", gaz)
-    table = top(["浙江省"] * 20 + ["福建省"] * 10 + ["河北省"] * 70)
-    row, = check_claims([claim], table)
-    assert (row["status"], row["computed"]) == ("verified", "30% (30 of 100: 浙江省 20, 福建省 10)")
-    row, = check_claims([claim], top(["浙江省"] * 10 + ["河北省"] * 90))
-    assert row["status"] == "contradicted"
+@pytest.mark.parametrize("a, b", [
+    ("其中,广东、上海两省市百强占比为60%。", "上海与广东的上榜城市占比达60%。"),
+    ("东部地区占据百强数量超过二分之一。", "东部城市在榜单中超过半数。"),
+])
+def test_same_claim_in_other_words_gets_the_same_key(gaz, a, b):
+    first, = claims_in(a, gaz)
+    second, = claims_in(b, gaz)
+    assert first.key == second.key
 
 
-def test_no_table_means_unverifiable(gaz):
-    claim, = claims_in("浙江、福建两省占比为30%。", gaz)
-    assert check_claims([claim], [])[0]["status"] == "unverifiable"
+def test_share_verified_and_contradicted(gaz):
+    right, = claims_in("广东、上海两地占比为60%。", gaz)
+    wrong, = claims_in("广东、上海两地占比为40%。", gaz)
+    rows = check([right, wrong])
+    assert [r["status"] for r in rows] == ["verified", "contradicted"]
+    assert rows[0]["computed"].startswith("60% (3 of 5") and rows[0]["evidence"] == "ccid2020_top100 ranks 1, 2, 4"
 
 
-def test_sentence_without_provinces_is_not_a_claim(gaz):
-    assert claims_in("我国数字经济占GDP比重达到36.2%。", gaz) == []
+def test_fraction_against_a_statistical_division(gaz):
+    claim, = claims_in("数据显示,东部地区占据数字城市百强数量超过二分之一。", gaz)
+    assert (claim.kind, claim.subjects) == ("fraction", ["东部"])
+    assert check([claim])[0]["status"] == "verified"
+
+
+def test_top_n_and_rank_range(gaz):
+    top_n, = claims_in("深圳、上海、武汉位居榜单前三名。", gaz)
+    ranks, = claims_in("排名第二至第四位的城市分别是:上海、武 汉和广州。", gaz)
+    rows = check([top_n, ranks])
+    assert [r["status"] for r in rows] == ["verified", "verified"]
+    assert ranks.subjects == ["上海市", "武汉市", "广州市"]
+
+
+def test_rank_range_in_the_wrong_order_is_contradicted(gaz):
+    claim, = claims_in("排名第二至第三位的城市依次为武汉、上海。", gaz)
+    assert check([claim])[0]["status"] == "contradicted"
+
+
+def test_structure_counts(gaz):
+    indicators = [{"level1": "甲", "level2": "乙", "level3": f"丙{i}"} for i in range(3)]
+    found = claims_in("评价体系共2个方面,包含1个二级指标,3个三级指标。", gaz)
+    rows = check(found, ccid2020_indicators=indicators)
+    assert [(r["claim_key"], r["status"]) for r in rows] == [
+        ("structure:level1", "contradicted"), ("structure:level2", "verified"), ("structure:level3", "verified")]
+
+
+def test_stage_counts_must_add_up_to_the_list(gaz):
+    stages = [{"stage": "起步阶段", "n_cities": 3}, {"stage": "领先阶段", "n_cities": 2}]
+    found = claims_in("起步阶段(60-70分,3个);领先阶段(85分以上,2个)。", gaz)
+    assert [r["status"] for r in check(found, ccid2020_stages=stages)] == ["verified", "verified"]
+
+
+def test_other_edition_is_out_of_scope(gaz):
+    claim, = claims_in("《2021中国城市数字化转型白皮书》显示,广东、上海两地占比为60%。", gaz)
+    assert claim.edition == 2021 and check([claim])[0]["status"] == "out_of_scope"
+
+
+def test_a_percentage_no_table_holds_is_unverifiable(gaz):
+    claim, = claims_in("我国数字经济占GDP比重达到36.2%。", gaz)
+    assert (claim.kind, check([claim])[0]["status"]) == ("unverifiable", "unverifiable")
+
+
+def test_known_discrepancy_is_carried_with_its_reason(gaz):
+    claim, = claims_in("广东、上海两地占比为40%。", gaz)
+    row, = check_claims([claim], {"ccid2020_top100": TOP}, {claim.key: "rounding in the source"})
+    assert (row["status"], row["known_discrepancy"]) == ("contradicted", "rounding in the source")
+
+
+@pytest.mark.parametrize("text, value", [("5", 5), ("五", 5), ("十", 10), ("十二", 12), ("三十四", 34)])
+def test_numbers(text, value):
+    assert number(text) == value

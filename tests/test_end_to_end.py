@@ -62,11 +62,17 @@ def test_sources_table(seed_run):
 def test_claims_checked(seed_run):
     _, out = seed_run
     claims = read(out, "claims")
-    share = claims[claims.claim_key == "province_share:山东省+广东省+江苏省"]
+    share = claims[claims.claim_key == "share:province=山东省+province=广东省+province=江苏省"]
     assert sorted(share["source_id"]) == ["ccid2020_summary_mirror", "rfidworld_repost_ccid2020"]
     assert set(share["status"]) == {"verified"} and set(share["expected"]) == {"36%"}
     four, = claims[claims.expected == "44.0%"].itertuples()
     assert (four.status, four.edition) == ("out_of_scope", 2021)
+    status = claims.groupby("claim_key")["status"].agg(set).to_dict()
+    for key in ["fraction:division=东部", "top_n:5", "ranks:2-5", "structure:level1", "structure:level2",
+                "structure:level3", "stage:单元数字化", "stage:能力协同", "stage:生态创新"]:
+        assert status[key] == {"verified"}, key
+    assert status["percent:36.2%"] == {"unverifiable"}
+    assert "contradicted" not in set(claims["status"])
 
 
 def test_data_quality_records_repairs_and_inference(seed_run):

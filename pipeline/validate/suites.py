@@ -75,7 +75,14 @@ def _previous_score_in_tier(frame) -> list:
     return previous.reindex(frame.index).tolist()
 
 
-_DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier}
+def _undocumented_contradiction(frame) -> list:
+    """A contradicted claim with no documented reason: what makes validation fail."""
+    return [status == "contradicted" and not reason
+            for status, reason in zip(frame["status"], frame["known_discrepancy"])]
+
+
+_DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier,
+            "undocumented_contradiction": _undocumented_contradiction}
 
 
 def validate_tables(frames: dict) -> dict:
