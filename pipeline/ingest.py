@@ -17,8 +17,6 @@ from pipeline.model import Document, PipelineError
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 500
 
-# Private-use code points are what a wrong East-Asian decoder makes of user-defined byte pairs.
-_SCORED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
 _HTML_MARKERS = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table)\b", re.IGNORECASE)
 _HTML_TAGS = re.compile(r"<\s*(?:p|div|span|tr|td|th|li|a|br|h[1-6])\b[^>]*>", re.IGNORECASE)
 
@@ -145,18 +143,23 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def commonness(text: str) -> float:
-    """Share of CJK (and private-use) characters that are everyday characters (GB2312 level 1 once simplified).
+    """Share of the non-ASCII characters that are everyday Chinese: GB2312 level-1 characters once
+    simplified, or common CJK punctuation.
 
     A right decode of Chinese text scores above 0.9; a wrong decoder spreads the bytes over the whole
-    code table and scores far lower. Text without CJK characters scores 1.0.
+    code table (rare characters, kana, symbols, private-use) and scores far lower. Text without
+    non-ASCII characters scores 1.0.
     """
     from pipeline.normalize.script import to_simplified
 
-    chars = _SCORED.findall(text)
+    chars = [c for c in text if ord(c) > 0x7F and not c.isspace()]
     if not chars:
         return 1.0
     common = 0
     for ch in to_simplified("".join(chars)):
+        if ch in _COMMON_PUNCTUATION:
+            common += 1
+            continue
         try:
             encoded = ch.encode("gb2312")
         except UnicodeEncodeError:
@@ -164,6 +167,9 @@ def commonness(text: str) -> float:
         if 0xB0 <= encoded[0] <= 0xD7:
             common += 1
     return common / len(chars)
+
+
+_COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～")
 
 
 def looks_like_html(text: str) -> bool:

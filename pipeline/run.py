@@ -112,7 +112,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     from pipeline.extract.tables import find_tables
     from pipeline.reconcile import tahaoo
     from pipeline.reconcile.panel import city_panel
-    from pipeline.reconcile.top100 import find_copies, resolve_table, vote
+    from pipeline.reconcile.top100 import TOP_N, find_copies, resolve_table, unknown_ranking_rows, vote
 
     gaz = gazetteer()
     readable = sorted((s for s in sources if s.doc is not None), key=_priority)
@@ -123,16 +123,20 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     def is_city(text: str) -> bool:
         return bool(gaz.cities(text))
 
-    city_rankings, domain_rows, indicators, stages, regions, cases = [], [], [], [], [], []
+    city_rankings, domain_rows, indicators, stages, regions, cases, unknown = [], [], [], [], [], [], []
     rival = {"index": [], "scores": [], "grades": [], "apps": [], "towns": []}
     for source in readable:
         doc, lines = source.doc, source.lines
         tables = find_ranking_tables(lines, doc.locations)
         source.row["n_tables"] = len(tables)
+        claimed: set[str] = set()
+        other_rankings = []
         for table in tables:
             resolved = resolve_table(doc.source_id, doc.meta, table, gaz, quality)
             if resolved is not None:
                 city_rankings.append(resolved)
+            else:
+                other_rankings.append(table)
         for table in find_province_lists(lines, doc.locations, is_province):
             domain_rows.extend(reconcile_list(doc.source_id, table, gaz, quality))
         for table in find_indicator_tables(lines, doc.locations):
@@ -142,9 +146,12 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
                                              "not used: the first table of the highest-priority source is published"))
                 continue
             indicators = reconcile_indicators(doc.source_id, table, corrections.indicator, quality)
+            claimed.update(row.location for row in table.rows)
         stages.extend((doc.source_id, stage) for stage in find_stages(lines, doc.locations))
         for table in find_tables(lines, doc.locations):
             kind = tahaoo.classify(table)
+            if kind != "other":
+                claimed.update(row.location for row in table.rows)
             if kind == "apps":
                 rival[kind].extend(tahaoo.app_rows(doc.source_id, table, quality))
             elif kind != "other":
@@ -153,6 +160,9 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         for location, items in tahaoo.find_town_lines(lines, doc.locations):
             rival["towns"].extend(tahaoo.town_rows(doc.source_id, location, items, gaz, quality))
         regions.extend((doc.source_id, region) for region in find_regions(lines, doc.locations, is_province))
+        for table in other_rankings:
+            if not {row.location for row in table.rows} <= claimed:
+                unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
     domains = {row["domain"] for row in domain_rows}
     for source in readable:
         scan = find_cases(source.lines, source.doc.locations, domains, is_city)
@@ -169,7 +179,17 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         quality.append(QualityRecord(
             other.source_id, other.table.location, f"ranking table {other.table.table_no}",
             "city ranking that is not a copy of the CCID 2020 top-100", f"{len(other.rows)} rows",
-            "", "not used for the top-100"))
+            "", "kept in unknown_rankings"))
+        unknown.extend(unknown_ranking_rows(other.source_id, other.table, other))
+    by_id = {s.row["source_id"]: s.row for s in sources}
+    for copy in copies:
+        ranks = {rank for rank, _, _, _ in copy.rows}
+        if len(ranks) < TOP_N:
+            row = by_id[copy.source_id]
+            row["status"] = "partial" if row["status"] == "ok" else row["status"]
+            note = (f"its copy of the top-100 (ranking table {copy.table.table_no}) has {len(ranks)} of {TOP_N} "
+                    "ranks: the table may be cut short; check the source file")
+            row["message"] = "; ".join(m for m in (row["message"], note) if m)
     consensus = vote(copies, quality)
     region_table = region_rows(regions, gaz, quality)
     attach_regions(consensus.rows, region_table)
@@ -203,6 +223,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         "tahaoo2020_smart_towns": rival["towns"],
         "tahaoo2020_apps": rival["apps"],
         "city_panel": panel,
+        "unknown_rankings": unknown,
     }, {"city_panel": panel_summary}
 
 

@@ -171,3 +171,19 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
                     f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} copies)",
                     "majority kept"))
     return Consensus(rows, by_source)
+
+
+def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTable | None) -> list[dict]:
+    """A ranking table that matches nothing known, kept row by row rather than dropped."""
+    rows = []
+    if resolved is not None:
+        for rank, res, location, _ in resolved.rows:
+            rows.append({"source_id": source_id, "table_no": table.table_no, "rank": rank, "name": res.raw,
+                         "city": res.city.name if res.city else "", "province": res.province_name,
+                         "adcode": res.adcode, "location": location})
+        return rows
+    for row in table.rows:
+        rows.append({"source_id": source_id, "table_no": table.table_no, "rank": row.rank,
+                     "name": " | ".join(row.fields), "city": "", "province": "", "adcode": "",
+                     "location": row.location})
+    return rows

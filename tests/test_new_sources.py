@@ -1,0 +1,135 @@
+"""`make run` on new source files: every format and encoding recognised by content, failures isolated.
+
+The raw folder holds the white paper (the declared reference) plus generated copies of the top-100 in
+other shapes, and broken files. Each must end as the issue says, in one run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from fixtures import table_pdf, text_pdf
+
+
+
+def traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+@pytest.fixture(scope="module")
+def top100():
+    with open(ROOT / "output" / "ccid2020_top100.csv", encoding="utf-8") as handle:
+        return [(int(r["rank"]), r["city"], r["province"]) for r in csv.DictReader(handle)]
+
+
+def groups(rows, n_groups, with_province=True):
+    """Rows of a table with ``n_groups`` column groups, ranks running down each group."""
+    per = len(rows) // n_groups
+    out = []
+    for i in range(per):
+        cells = []
+        for g in range(n_groups):
+            rank, city, province = rows[g * per + i]
+            cells += [str(rank), city] + ([province] if with_province else [])
+        out.append(cells)
+    return out
+
+
+@pytest.fixture(scope="module")
+def run_outcome(tmp_path_factory, top100):
+    from pipeline.run import run
+
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(ROOT / "raw" / "ccid2020_whitepaper.txt", raw)
+    shutil.copy(ROOT / "raw" / "sources.toml", raw)
+    header = "<tr><th>排名</th><th>城市</th><th>省份</th><th>排名</th><th>城市</th><th>省份</th></tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in groups(top100, 2))
+    (raw / "news_page.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><script>var x = 1;</script></head><body>"
+        "<table class='nav'><tr><td>首页</td><td>新闻</td></tr></table>"
+        "<div class='sidebar'><table><tr><td>热门</td><td>1</td></tr></table></div>"
+        "<p>2020年数字城市百强榜单如下：</p>"
+        f"<table><thead>{header}</thead><tbody>{body}</tbody></table></body></html>", encoding="utf-8")
+    markdown = "| 排名 | 城市 | 省份 |\n|---|---|---|\n" + "\n".join(
+        f"| {r} | {c} | {p} |" for r, c, p in top100) + "\n"
+    (raw / "markdown_repost.txt").write_bytes(("2020数字城市百强\n" + markdown).encode("gbk"))
+    big5_rows = "\n".join("\t".join(cells) for cells in groups(top100, 4, with_province=False))
+    (raw / "big5_repost.txt").write_bytes(
+        traditional("2020年数字城市百强\n排名\t城市\t排名\t城市\t排名\t城市\t排名\t城市\n" + big5_rows + "\n")
+        .encode("big5"))
+    pdf_rows = [("排名", "城市") * 4] + [tuple(cells) for cells in groups(top100, 4, with_province=False)]
+    table_pdf(raw / "table2.pdf", "表 2 2020数字城市百强榜", pdf_rows, "数据来源：赛迪顾问")
+    swapped = list(top100)
+    swapped[9], swapped[10] = (10, swapped[10][1], swapped[10][2]), (11, swapped[9][1], swapped[9][2])
+    (raw / "swapped_repost.txt").write_text(
+        "排名 | 城市 | 省份\n" + "\n".join(f"{r} | {c} | {p}" for r, c, p in swapped) + "\n", encoding="utf-8")
+    (raw / "cut_repost.txt").write_text(
+        "排名 | 城市 | 省份\n" + "\n".join(f"{r} | {c} | {p}" for r, c, p in top100[:60]) + "\n", encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    rng = random.Random(7)
+    (raw / "random.pdf").write_bytes(bytes(rng.randrange(256) for _ in range(3000)))
+    whole = text_pdf(raw / "whole.pdf", ["2020年数字城市百强"]).read_bytes()
+    (raw / "whole.pdf").unlink()
+    (raw / "truncated.pdf").write_bytes(whole[: len(whole) // 2])
+    (raw / "republished_page.html").write_bytes((raw / "news_page.html").read_bytes())
+    out = tmp_path_factory.mktemp("out")
+    return run(raw, out), out
+
+
+def read(out, name):
+    return pd.read_csv(out / f"{name}.csv", dtype={"adcode": str}, keep_default_na=False)
+
+
+def test_run_exits_1_because_some_sources_failed(run_outcome):
+    code, _ = run_outcome
+    assert code == 1
+
+
+def test_source_statuses(run_outcome):
+    _, out = run_outcome
+    sources = read(out, "sources").set_index("file")
+    assert sources.loc["news_page.html", ["format", "status"]].tolist() == ["html", "ok"]
+    assert sources.loc["markdown_repost.txt", ["encoding", "status"]].tolist() == ["gbk", "ok"]
+    assert sources.loc["big5_repost.txt", "encoding"] in {"big5", "cp950", "big5hkscs"}
+    assert sources.loc["big5_repost.txt", "script"] == "traditional"
+    assert sources.loc["table2.pdf", ["format", "status"]].tolist() == ["pdf", "ok"]
+    assert sources.loc["cut_repost.txt", "status"] == "partial" and "60 of 100" in sources.loc["cut_repost.txt", "message"]
+    for name in ["empty.txt", "random.pdf", "truncated.pdf"]:
+        assert sources.loc[name, "status"] == "failed" and name in sources.loc[name, "message"]
+    assert "same content as news_page.html" in sources.loc["republished_page.html", "message"]
+
+
+def test_every_copy_is_recognised_and_voted(run_outcome, top100):
+    _, out = run_outcome
+    by_source = read(out, "ccid2020_top100_by_source")
+    counts = by_source.groupby("source_id").size().to_dict()
+    for source_id in ["news_page", "markdown_repost", "big5_repost", "table2", "swapped_repost", "ccid2020_whitepaper"]:
+        assert counts[source_id] == 100, source_id
+    assert counts["cut_repost"] == 60
+    disagreeing = by_source[~by_source.agrees.astype(str).eq("True")]
+    assert sorted(zip(disagreeing.source_id, disagreeing["rank"])) == [("swapped_repost", 10), ("swapped_repost", 11)]
+    top = read(out, "ccid2020_top100")
+    assert [(r.rank, r.city) for r in top.itertuples()] == [(r, c) for r, c, _ in top100]
+    assert top.set_index("rank").loc[10, "n_sources"] == 6  # every copy but the swapped one
+
+
+def test_disagreements_are_data_quality_rows(run_outcome):
+    _, out = run_outcome
+    quality = read(out, "data_quality")
+    rows = quality[(quality.source_id == "swapped_repost") & (quality.issue == "rank disagrees with the other copies")]
+    assert len(rows) == 2
+
+
+def test_tables_still_written_and_report_complete(run_outcome):
+    _, out = run_outcome
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    assert report["tables"]["ccid2020_top100"]["success"] is True
+    assert (out / "unknown_rankings.csv").exists()
