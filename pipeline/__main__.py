@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="read raw/, write the tables to output/, validate them")
     run.add_argument("--raw", type=Path, default=ROOT / "raw", help="folder of source files (default: raw/)")
     run.add_argument("--out", type=Path, default=ROOT / "output", help="folder for the tables (default: output/)")
+    run.add_argument("--workers", type=_positive, default=1, help="read and normalise sources in N processes")
+    run.add_argument("--no-cache", action="store_true", help="re-read every source instead of using OUT/.cache")
     normalize = commands.add_parser("normalize", help="print a file's normalised Simplified text, line for line")
     normalize.add_argument("file", type=Path)
     normalize.add_argument("--explain", action="store_true", help="print the repairs as JSON lines instead")
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from pipeline.run import run as run_pipeline
 
-            return run_pipeline(args.raw, args.out)
+            return run_pipeline(args.raw, args.out, args.workers, not args.no_cache)
         if args.command == "normalize":
             return _normalize(args.file, args.explain)
         return _validate(args.out)
@@ -40,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _normalize(path: Path, explain: bool) -> int:

@@ -28,18 +28,22 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def read_sources(raw_dir: Path, quality: list[QualityRecord]) -> list[Source]:
-    from pipeline.ingest import read_source, source_id_for
-    from pipeline.manifest import discover, infer_edition, load_manifest
-    from pipeline.normalize import detect_script, normalize_lines
+def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
+                 cache: Path | None = None) -> list[Source]:
+    """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
+    bytes were read by the same code before), in file-name order whatever the number of workers."""
+    from pipeline.ingest import source_id_for
+    from pipeline.manifest import discover, load_manifest
+    from pipeline.prepare import prepare_all
 
     manifest = load_manifest(raw_dir)
     files = discover(raw_dir)
     for name in sorted(set(manifest) - {p.name for p in files}):
         log(f"warning: raw/sources.toml lists {name!r}, which is not in {raw_dir}")
+    prepared = prepare_all(files, [manifest.get(p.name, {}) for p in files], workers, cache)
     sources: list[Source] = []
     seen: dict[str, str] = {}
-    for path in files:
+    for path, done in zip(files, prepared):
         meta = manifest.get(path.name, {})
         row = {"source_id": source_id_for(path), "file": path.name, "sha256": "", "format": "", "encoding": "",
                "script": "", "kind": meta.get("kind", ""), "status": "ok", "message": "",
@@ -49,13 +53,12 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord]) -> list[Source]:
         if not meta:
             messages.append(f"not listed in {raw_dir.name}/sources.toml: processed with what its content shows; "
                             "add an entry to record its publisher, edition and kind")
-        try:
-            doc = read_source(path, meta)
-        except PipelineError as exc:
-            row.update(status="failed", message="; ".join([str(exc), *messages]))
-            log(f"failed: {exc}")
+        if done.doc is None:
+            row.update(status="failed", message="; ".join([done.error, *messages]))
+            log(f"failed: {done.error}")
             sources.append(Source(row))
             continue
+        doc = done.doc
         row.update(sha256=doc.sha256, format=doc.format, encoding=doc.encoding, n_lines=len(doc.lines))
         if doc.sha256 in seen:
             messages.append(f"same content as {seen[doc.sha256]}; counted once")
@@ -66,16 +69,14 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord]) -> list[Source]:
         if doc.warnings:
             row["status"] = "partial"
             messages.extend(doc.warnings)
-        lines, repairs = normalize_lines(doc.lines)
-        if row["edition"] is None:
-            row["edition"] = infer_edition(lines)
-            if row["edition"] is not None:
-                messages.append(f"edition {row['edition']} inferred from the years the text names")
-        row.update(script=detect_script(doc.lines), n_repairs=len(repairs), message="; ".join(messages))
+        if row["edition"] is None and done.edition is not None:
+            row["edition"] = done.edition
+            messages.append(f"edition {done.edition} inferred from the years the text names")
+        row.update(script=done.script, n_repairs=len(done.repairs), message="; ".join(messages))
         for message in messages:
             log(f"warning: {path.name}: {message}")
-        quality.extend(repair_records(doc, repairs))
-        sources.append(Source(row, doc, lines, repairs))
+        quality.extend(repair_records(doc, done.repairs))
+        sources.append(Source(row, doc, done.lines, done.repairs))
     return sources
 
 
@@ -227,7 +228,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     }, {"city_panel": panel_summary}
 
 
-def run(raw_dir: Path, out_dir: Path) -> int:
+def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) -> int:
     from pipeline.export import to_frame, write_json, write_table
     from pipeline.validate.suites import summarise, validate_tables
 
@@ -235,7 +236,7 @@ def run(raw_dir: Path, out_dir: Path) -> int:
 
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
-    sources = read_sources(raw_dir, quality)
+    sources = read_sources(raw_dir, quality, workers, out_dir / ".cache" if use_cache else None)
     try:
         corrections = load_corrections(raw_dir)
         corrections_failed = False
