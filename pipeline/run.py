@@ -105,6 +105,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     from pipeline.extract.regions import find_regions
     from pipeline.extract.stages import find_stages
     from pipeline.reconcile.cases import merge_cases
+    from pipeline.reconcile.copies import merge_copies
     from pipeline.reconcile.domain_lists import add_corrections, reconcile_list, summarise_lists
     from pipeline.reconcile.gazetteer import gazetteer
     from pipeline.reconcile.indicators import reconcile_indicators
@@ -194,7 +195,16 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     consensus = vote(copies, quality)
     region_table = region_rows(regions, gaz, quality)
     attach_regions(consensus.rows, region_table)
+    domain_rows = merge_copies(domain_rows, ("domain", "adcode"), ("province",),
+                               "ccid2020_domain_top100", quality)
     domain_rows = add_corrections(domain_rows, corrections.domain_cities, gaz, quality)
+    keys = {"index": (("series", "rank"), ("city", "index")), "scores": (("tier", "rank"), ("name", "score")),
+            "grades": (("rank",), ("province", "grade")), "apps": (("rank", "position"), ("app", "company")),
+            "towns": (("position",), ("raw",))}
+    names = {"index": "tahaoo2020_index_top10", "scores": "tahaoo2020_scores", "grades": "tahaoo2020_province_grades",
+             "apps": "tahaoo2020_apps", "towns": "tahaoo2020_smart_towns"}
+    for kind, (key, compared) in keys.items():
+        rival[kind] = merge_copies(rival[kind], key, compared, names[kind], quality)
     panel, panel_summary = city_panel(consensus.rows, rival["scores"], gaz)
     indicator_rows = indicators
     stage_table = stage_rows(stages, quality)
