@@ -47,7 +47,7 @@ def code_fingerprint() -> str:
 
 
 def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
-    from pipeline.ingest import read_source, source_id_for
+    from pipeline.ingest import source_id_for
 
     cached = None
     if cache is not None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_table(out: Path, name: str):
+    """A published CSV as the user would load it: adcodes as text, empty cells as empty strings."""
+    return pd.read_csv(out / f"{name}.csv", dtype={"adcode": str}, keep_default_na=False)
 
 
 @pytest.fixture(scope="session")

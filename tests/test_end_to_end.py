@@ -11,10 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT
-
-
-def read(out, name):
-    return pd.read_csv(out / f"{name}.csv", dtype={"adcode": str}, keep_default_na=False)
+from conftest import read_table as read
 
 
 def test_run_exits_zero(seed_run):

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from conftest import read_table as read
 from fixtures import table_pdf, text_pdf
 
 
@@ -82,10 +83,6 @@ def run_outcome(tmp_path_factory, top100):
     (raw / "republished_page.html").write_bytes((raw / "news_page.html").read_bytes())
     out = tmp_path_factory.mktemp("out")
     return run(raw, out), out
-
-
-def read(out, name):
-    return pd.read_csv(out / f"{name}.csv", dtype={"adcode": str}, keep_default_na=False)
 
 
 def test_run_exits_1_because_some_sources_failed(run_outcome):

@@ -1,0 +1,209 @@
+"""From normalised sources to every table: each table family built by its own function.
+
+Sources come in priority order (whitepapers first), so wherever copies of a table disagree the
+higher-priority source's text is kept and the difference recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.model import QualityRecord
+from pipeline.run import Source
+
+TAHAOO_TABLES = {"index": "tahaoo2020_index_top10", "scores": "tahaoo2020_scores",
+                 "grades": "tahaoo2020_province_grades", "apps": "tahaoo2020_apps", "towns": "tahaoo2020_smart_towns"}
+# (key, compared fields) for merging copies of each Tahaoo table found in several sources
+_TAHAOO_KEYS = {"index": (("series", "rank"), ("city", "index")), "scores": (("tier", "rank"), ("name", "score")),
+                "grades": (("rank",), ("province", "grade")), "apps": (("rank", "position"), ("app", "company")),
+                "towns": (("position",), ("raw",))}
+
+
+@dataclass
+class Context:
+    gaz: object
+    quality: list[QualityRecord]
+    claimed: dict[str, set[str]] = field(default_factory=dict)  # source -> locations another table used
+
+    def is_province(self, text: str) -> bool:
+        return self.gaz.province(text.replace(" ", "")) is not None
+
+    def is_city(self, text: str) -> bool:
+        return bool(self.gaz.cities(text))
+
+
+def priority(source: Source) -> tuple:
+    """Whitepapers first, then the rest by id: the order in which sources' texts are preferred."""
+    return (source.row["kind"] != "whitepaper", source.row["source_id"])
+
+
+def build_tables(sources: list[Source], corrections, quality: list[QualityRecord]) -> tuple[dict[str, list[dict]], dict]:
+    """Every table, and the summaries that go to the validation report beside the expectations."""
+    from pipeline.claims import check_claims
+    from pipeline.reconcile.gazetteer import gazetteer
+    from pipeline.reconcile.panel import city_panel
+    from pipeline.reconcile.regions import attach_regions, distribution
+
+    ctx = Context(gazetteer(), quality)
+    readable = sorted((s for s in sources if s.doc is not None), key=priority)
+    paper = white_paper_tables(readable, corrections, ctx)
+    rival = tahaoo_tables(readable, ctx)
+    top, by_source, unknown = top100_tables(readable, sources, ctx)
+    attach_regions(top, paper["ccid2020_regions"])
+    panel, panel_summary = city_panel(top, rival["tahaoo2020_scores"], ctx.gaz)
+    claims = claims_rows(readable, paper, ctx)
+    tables = {
+        "sources": [s.row for s in sources],
+        "ccid2020_top100": top,
+        "ccid2020_top100_by_source": by_source,
+        "ccid2020_top100_by_province": distribution(top, "province"),
+        "ccid2020_top100_by_region": distribution(top, "region"),
+        "ccid2020_top100_by_division": distribution(top, "division"),
+        **paper,
+        **rival,
+        "city_panel": panel,
+        "unknown_rankings": unknown,
+    }
+    tables["claims"] = check_claims(claims, tables, _discrepancies())
+    return tables, {"city_panel": panel_summary}
+
+
+def _discrepancies() -> dict[str, str]:
+    from pipeline.curated import load_known_discrepancies
+
+    return load_known_discrepancies()
+
+
+def white_paper_tables(readable: list[Source], corrections, ctx: Context) -> dict[str, list[dict]]:
+    """Domain lists, indicator framework, stages, regions and case studies."""
+    from pipeline.curated import load_known_gaps
+    from pipeline.extract.indicators import find_indicator_tables
+    from pipeline.extract.province_lists import find_province_lists
+    from pipeline.extract.regions import find_regions
+    from pipeline.extract.stages import find_stages
+    from pipeline.reconcile.copies import merge_copies
+    from pipeline.reconcile.domain_lists import add_corrections, reconcile_list, summarise_lists
+    from pipeline.reconcile.indicators import reconcile_indicators
+    from pipeline.reconcile.regions import region_rows
+    from pipeline.reconcile.stages import stage_rows
+
+    domain_rows, indicators, stages, regions = [], [], [], []
+    for source in readable:
+        doc, lines = source.doc, source.lines
+        for table in find_province_lists(lines, doc.locations, ctx.is_province):
+            domain_rows.extend(reconcile_list(doc.source_id, table, ctx.gaz, ctx.quality))
+        for table in find_indicator_tables(lines, doc.locations):
+            ctx.claimed.setdefault(doc.source_id, set()).update(row.location for row in table.rows)
+            if indicators:
+                ctx.quality.append(QualityRecord(
+                    doc.source_id, table.location, "ccid2020_indicators", "second indicator table",
+                    f"{len(table.rows)} rows", "", "not used: the first table of the highest-priority source is published"))
+                continue
+            indicators = reconcile_indicators(doc.source_id, table, corrections.indicator, ctx.quality)
+        stages.extend((doc.source_id, stage) for stage in find_stages(lines, doc.locations))
+        regions.extend((doc.source_id, region) for region in find_regions(lines, doc.locations, ctx.is_province))
+    domain_rows = merge_copies(domain_rows, ("domain", "adcode"), ("province",), "ccid2020_domain_top100", ctx.quality)
+    domain_rows = add_corrections(domain_rows, corrections.domain_cities, ctx.gaz, ctx.quality)
+    return {
+        "ccid2020_domain_top100": domain_rows,
+        "ccid2020_domain_summary": summarise_lists(domain_rows, load_known_gaps(), ctx.quality),
+        "ccid2020_indicators": indicators,
+        "ccid2020_stages": stage_rows(stages, ctx.quality),
+        "ccid2020_regions": region_rows(regions, ctx.gaz, ctx.quality),
+        "ccid2020_cases": case_rows(readable, {row["domain"] for row in domain_rows}, ctx),
+    }
+
+
+def case_rows(readable: list[Source], domains: set[str], ctx: Context) -> list[dict]:
+    from pipeline.extract.cases import find_cases
+    from pipeline.reconcile.cases import merge_cases
+
+    cases = []
+    for source in readable:
+        source_id = source.doc.source_id
+        scan = find_cases(source.lines, source.doc.locations, domains, ctx.is_city)
+        cases.extend((source_id, case) for case in scan.cases)
+        for location, before, after in scan.joined_spaces:
+            ctx.quality.append(QualityRecord(source_id, location, "ccid2020_cases",
+                                             "line-wrap space inside a sentence", before, after, "joined"))
+        for text, location in scan.orphans:
+            ctx.quality.append(QualityRecord(source_id, location, "ccid2020_cases",
+                                             "bullet under no readable case header", text, "",
+                                             "not part of a case study table; left in the source"))
+    return merge_cases(cases, ctx.gaz, ctx.quality)
+
+
+def tahaoo_tables(readable: list[Source], ctx: Context) -> dict[str, list[dict]]:
+    """The rival ranking's tables, recognised by content in every source, copies merged."""
+    from pipeline.extract.tables import find_tables
+    from pipeline.reconcile import tahaoo
+    from pipeline.reconcile.copies import merge_copies
+
+    builders = {"index": tahaoo.index_rows, "scores": tahaoo.score_rows, "grades": tahaoo.grade_rows}
+    rows: dict[str, list[dict]] = {kind: [] for kind in TAHAOO_TABLES}
+    for source in readable:
+        doc, lines = source.doc, source.lines
+        for table in find_tables(lines, doc.locations):
+            kind = tahaoo.classify(table)
+            if kind == "other":
+                continue
+            ctx.claimed.setdefault(doc.source_id, set()).update(row.location for row in table.rows)
+            if kind == "apps":
+                rows[kind].extend(tahaoo.app_rows(doc.source_id, table, ctx.quality))
+            else:
+                rows[kind].extend(builders[kind](doc.source_id, table, ctx.gaz, ctx.quality))
+        for location, items in tahaoo.find_town_lines(lines, doc.locations):
+            rows["towns"].extend(tahaoo.town_rows(doc.source_id, location, items, ctx.gaz, ctx.quality))
+    return {TAHAOO_TABLES[kind]: merge_copies(found, *_TAHAOO_KEYS[kind], TAHAOO_TABLES[kind], ctx.quality)
+            for kind, found in rows.items()}
+
+
+def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
+    """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
+    copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
+    from pipeline.extract.ranking import find_ranking_tables
+    from pipeline.reconcile.top100 import TOP_N, find_copies, resolve_table, unknown_ranking_rows, vote
+
+    city_rankings, unknown = [], []
+    for source in readable:
+        doc = source.doc
+        tables = find_ranking_tables(source.lines, doc.locations)
+        source.row["n_tables"] = len(tables)
+        claimed = ctx.claimed.get(doc.source_id, set())
+        for table in tables:
+            resolved = resolve_table(doc.source_id, doc.meta, table, ctx.gaz, ctx.quality)
+            if resolved is not None:
+                city_rankings.append(resolved)
+            elif not {row.location for row in table.rows} <= claimed:
+                unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
+    copies, others = find_copies(city_rankings)
+    for other in others:
+        ctx.quality.append(QualityRecord(
+            other.source_id, other.table.location, f"ranking table {other.table.table_no}",
+            "city ranking that is not a copy of the CCID 2020 top-100", f"{len(other.rows)} rows",
+            "", "kept in unknown_rankings"))
+        unknown.extend(unknown_ranking_rows(other.source_id, other.table, other))
+    by_id = {s.row["source_id"]: s.row for s in sources}
+    for copy in copies:
+        ranks = {rank for rank, _, _, _ in copy.rows}
+        if len(ranks) < TOP_N:
+            row = by_id[copy.source_id]
+            row["status"] = "partial" if row["status"] == "ok" else row["status"]
+            note = (f"its copy of the top-100 (ranking table {copy.table.table_no}) has {len(ranks)} of {TOP_N} "
+                    "ranks: the table may be cut short; check the source file")
+            row["message"] = "; ".join(m for m in (row["message"], note) if m)
+    consensus = vote(copies, ctx.quality)
+    return consensus.rows, consensus.by_source, unknown
+
+
+def claims_rows(readable: list[Source], paper: dict[str, list[dict]], ctx: Context):
+    from pipeline.claims import extract_claims
+    from pipeline.reconcile.regions import economic_divisions
+
+    regions = {r["region"] for r in paper["ccid2020_regions"]}
+    divisions = set(economic_divisions().values())
+    claims = []
+    for source in readable:
+        claims.extend(extract_claims(source.doc.source_id, source.lines, source.doc.locations,
+                                     source.row["edition"], ctx.gaz, regions, divisions))
+    return claims
