@@ -10,7 +10,6 @@ import json
 import random
 import shutil
 
-import pandas as pd
 import pytest
 
 from conftest import ROOT
