@@ -113,7 +113,7 @@ def extract_claims(source_id: str, lines: list[str], locations: list[str], sourc
     claims: list[Claim] = []
     for line, location in zip(lines, locations):
         for sentence in _SENTENCE.findall(line):
-            text = sentence.strip()
+            text = sentence.strip().lstrip("-*•·▶>? \u3000").strip()
             edition = _edition(text, source_edition)
             found = _sentence_claims(text, gaz, groups)
             covered = {c.detail.get("span") for c in found}

@@ -95,6 +95,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) 
 
     from pipeline.build import build_tables
     from pipeline.curated import Corrections, load_corrections
+    from pipeline.publish import datapackage, neutralise_formulas
 
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
@@ -107,7 +108,9 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) 
         corrections, corrections_failed = Corrections(), True
     log("extracting and reconciling tables")
     tables, summaries = build_tables(sources, corrections, quality)
+    neutralise_formulas(tables, quality)
     tables["data_quality"] = [vars(q) for q in quality]
+    neutralise_formulas({"data_quality": tables["data_quality"]}, quality)
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
     log("validating")
     report = validate_tables(frames)
@@ -115,6 +118,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) 
     for name, frame in frames.items():
         write_table(frame, name, out_dir)
     write_json(out_dir / "validation.json", report)
+    write_json(out_dir / "datapackage.json", datapackage(list(frames), tables["sources"]))
     failed = [s.row for s in sources if s.row["status"] == "failed"]
     statuses = Counter(s.row["status"] for s in sources)
     log("validation:")
