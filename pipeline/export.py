@@ -59,6 +59,7 @@ def write_table(frame, name: str, out_dir: Path) -> None:
         tmp = Path(handle.name)
     try:
         pq.write_table(table, tmp, compression="zstd")
+        _readable(tmp)
         os.replace(tmp, out_dir / f"{name}.parquet")
     finally:
         tmp.unlink(missing_ok=True)
@@ -74,6 +75,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         handle.write(data)
         tmp = Path(handle.name)
     try:
+        _readable(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _readable(path: Path) -> None:
+    """Temporary files are private; a published file gets the permissions the user's umask gives."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

@@ -90,7 +90,8 @@ def repair_records(doc: Document, repairs: list[Repair]) -> list[QualityRecord]:
 
 
 def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) -> int:
-    from pipeline.export import to_frame, write_json, write_table
+    from pipeline.export import atomic_write, to_frame, write_json, write_table
+    from pipeline.report import render
     from pipeline.validate.suites import summarise, validate_tables
 
     from pipeline.build import build_tables
@@ -106,26 +107,31 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) 
     except PipelineError as exc:
         log(f"failed: {exc} (corrections not applied)")
         corrections, corrections_failed = Corrections(), True
-    log("extracting and reconciling tables")
+    log(f"  {len(sources)} sources read; extracting and reconciling tables")
     tables, summaries = build_tables(sources, corrections, quality)
     neutralise_formulas(tables, quality)
     tables["data_quality"] = [vars(q) for q in quality]
     neutralise_formulas({"data_quality": tables["data_quality"]}, quality)
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
-    log("validating")
+    log(f"  {len(frames)} tables built; validating")
     report = validate_tables(frames)
     report.update(summaries)
     for name, frame in frames.items():
         write_table(frame, name, out_dir)
     write_json(out_dir / "validation.json", report)
     write_json(out_dir / "datapackage.json", datapackage(list(frames), tables["sources"]))
+    atomic_write(out_dir / "report.html", render(tables, report).encode("utf-8"))
     failed = [s.row for s in sources if s.row["status"] == "failed"]
     statuses = Counter(s.row["status"] for s in sources)
+    claims = Counter(c["status"] for c in tables["claims"])
     log("validation:")
     for line in summarise(report):
         log(line)
-    log(f"sources: {statuses.get('ok', 0)} ok, {statuses.get('partial', 0)} partial, {statuses.get('failed', 0)} failed; "
-        f"tables written to {out_dir}/ ({', '.join(sorted(frames))})")
+    log(f"sources: {statuses.get('ok', 0)} ok, {statuses.get('partial', 0)} partial, {statuses.get('failed', 0)} failed")
+    log(f"tables: {len(frames)} written to {out_dir}/, "
+        f"{sum(not t['success'] for t in report['tables'].values())} with failed expectations")
+    log("claims: " + ", ".join(f"{n} {status}" for status, n in sorted(claims.items())))
+    log(f"report: {out_dir / 'report.html'}")
     for row in failed:
         log(f"  failed source: {row['message']}")
     return 0 if report["success"] and not failed and not corrections_failed else 1
