@@ -201,7 +201,7 @@ def render_html(text: str) -> list[str]:
                 cell.insert_before(NavigableString("\n"))
                 cell.insert_after(NavigableString("\n"))
             continue
-        rows = [table_row_text(tr) for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        rows = table_rows_text([tr for tr in table.find_all("tr") if tr.find_parent("table") is table])
         table.replace_with(NavigableString("\n" + "\n".join(rows) + "\n"))
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))
@@ -223,17 +223,46 @@ def render_html(text: str) -> list[str]:
 _CELL_SEP = "\x1f"
 
 
-def table_row_text(tr) -> str:
-    """One HTML table row as tab-separated cell texts; a cell spanning n columns is repeated n times."""
-    cells = []
-    for cell in tr.find_all(["td", "th"]):
-        value = " ".join(cell.get_text(" ", strip=True).split())
-        try:
-            span = max(1, min(int(cell.get("colspan", 1)), 50))
-        except ValueError:
-            span = 1
-        cells.extend([value] * span)
-    return _CELL_SEP.join(cells)
+def table_rows_text(rows) -> list[str]:
+    """HTML table rows as cell texts joined by the cell separator: a cell spanning n columns is repeated
+    n times, and a cell spanning n rows is repeated in the rows below it (a province cell beside its
+    cities, say), so every line carries the whole row."""
+    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    lines = []
+    for tr in rows:
+        cells: list[str] = []
+        column = 0
+
+        def fill_pending():
+            nonlocal column
+            while column in pending:
+                text, left = pending[column]
+                cells.append(text)
+                if left <= 1:
+                    del pending[column]
+                else:
+                    pending[column] = (text, left - 1)
+                column += 1
+
+        for cell in tr.find_all(["td", "th"]):
+            fill_pending()
+            value = " ".join(cell.get_text(" ", strip=True).split())
+            across, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            for _ in range(across):
+                if down > 1:
+                    pending[column] = (value, down - 1)
+                cells.append(value)
+                column += 1
+        fill_pending()
+        lines.append(_CELL_SEP.join(cells))
+    return lines
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(value or 1), 50))
+    except ValueError:
+        return 1
 
 
 def _squeeze_blank_lines(lines: list[str]) -> list[str]:

@@ -240,3 +240,10 @@ def test_encrypted_pdf_is_reported_as_encrypted(tmp_path):
     message = read_error(path)
 
     assert "encrypted" in message and "truncated" not in message
+
+
+def test_html_rowspan_cell_repeats_in_the_rows_below():
+    """A province cell spanning its cities' rows is carried into each of them."""
+    html = ("<table><tr><th>省份</th><th>城市</th></tr><tr><td rowspan='2'>浙江省</td><td>杭州市</td></tr>"
+            "<tr><td>宁波市</td></tr><tr><td colspan='2'>注</td></tr></table>")
+    assert render_html(html) == ["省份\t城市", "浙江省\t杭州市", "浙江省\t宁波市", "注\t注"]

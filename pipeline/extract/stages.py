@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The name must start after a boundary (line start, punctuation, a dash, a space), so prose before
+# it (分为起步探索) is not taken into the name.
 _STAGE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2,8})\s*[(（]\s*(?P<low>\d+)\s*(?:[-~－–—至到]\s*(?P<high>\d+)\s*分|分以上)"
+    r"(?:^|(?<=[\s—─:：;；,，、。]))(?P<name>[\u4e00-\u9fff]{2,8})\s*[(（]\s*(?P<low>\d+)\s*(?:[-~－–—至到]\s*(?P<high>\d+)\s*分|分以上)"
     r"\s*[,，、;；]\s*(?P<n>\d+)\s*个(?:城市)?\s*[)）]"
 )
 
