@@ -42,6 +42,7 @@ _RANK_RANGE = re.compile(r"第(?P<a>" + _NUM + r")(?:名|位)?(?:至|到|-|~)第
 _STRUCTURE = re.compile(r"(?P<value>" + _NUM + r")\s*个(?P<what>方面|一级指标|二级指标|三级指标)")
 _STAGE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8})\s*[(（]\s*\d+\s*(?:[-~－–—至到]\s*\d+\s*分|分以上)\s*[,，、]\s*"
                     r"(?P<value>\d+)\s*个\s*[)）]")
+_FRACTION_WORDS = re.compile(r"分之|一半|半数")
 _PERCENT = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
 _FRACTIONS = {"二分之一": 50.0, "一半": 50.0, "半数": 50.0, "三分之一": 100 / 3, "三分之二": 200 / 3, "四分之一": 25.0}
 _STRUCTURE_LEVEL = {"方面": "level1", "一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
@@ -129,39 +130,42 @@ def extract_claims(source_id: str, lines: list[str], locations: list[str], sourc
 
 
 def _sentence_claims(text: str, gaz: Gazetteer, groups: Groups) -> list[Claim]:
+    """Each family's pattern runs only on sentences holding its trigger characters (the patterns
+    backtrack; most sentences hold no claim)."""
     found: list[Claim] = []
-    for match in _SHARE.finditer(text):
+    has = {word: word in text for word in ("%", "个", "前", "第", "分")}
+    for match in (_SHARE.finditer(text) if has["%"] else ()):
         subjects = groups.group(match.group("names"))
         if subjects:
             found.append(_group_claim("share", match, subjects, float(match.group("value")), match.group("value") + "%"))
-    for match in _FRACTION.finditer(text):
+    for match in (_FRACTION.finditer(text) if _FRACTION_WORDS.search(text) else ()):
         subjects = groups.group(match.group("names"))
         if subjects:
             claim = _group_claim("fraction", match, subjects, _FRACTIONS[match.group("frac")],
                                  match.group("op") + match.group("frac"))
             claim.detail["op"] = match.group("op")
             found.append(claim)
-    for match in _COUNT.finditer(text):
+    for match in (_COUNT.finditer(text) if has["个"] else ()):
         subjects = groups.group(match.group("names"))
         if len(subjects) == 1 and subjects[0][0] == "province":
             found.append(_group_claim("count", match, subjects, number(match.group("value")), match.group("value") + "个"))
-    for match in _TOP_N.finditer(text):
+    for match in (_TOP_N.finditer(text) if has["前"] else ()):
         cities = _cities(match.group("names"), gaz)
         n = number(match.group("n"))
         if len(cities) == n:
             found.append(Claim("", "", text, "top_n", f"top_n:{n}", f"前{match.group('n')}名: " + "、".join(cities),
                                n, None, cities, {"span": match.span()}))
-    for match in _RANK_RANGE.finditer(text):
+    for match in (_RANK_RANGE.finditer(text) if has["第"] else ()):
         cities = _cities(match.group("names"), gaz)
         a, b = number(match.group("a")), number(match.group("b"))
         if len(cities) == b - a + 1:
             found.append(Claim("", "", text, "rank_range", f"ranks:{a}-{b}", "、".join(cities), None, None, cities,
                                {"span": match.span(), "first": a}))
-    for match in _STRUCTURE.finditer(text):
+    for match in (_STRUCTURE.finditer(text) if has["个"] else ()):
         level = _STRUCTURE_LEVEL[match.group("what")]
         found.append(Claim("", "", text, "structure", f"structure:{level}", match.group(0),
                            number(match.group("value")), None, [level], {"span": match.span()}))
-    for match in _STAGE.finditer(text):
+    for match in (_STAGE.finditer(text) if has["分"] and has["个"] else ()):
         found.append(Claim("", "", text, "stage", f"stage:{match.group('name')}", match.group(0),
                            int(match.group("value")), None, [match.group("name")], {"span": match.span()}))
     return found
