@@ -65,6 +65,9 @@ def load_corrections(raw_dir: Path) -> Corrections:
                 raise PipelineError(
                     f"{path}: unknown section [[{section}]]; use one of "
                     + ", ".join(f"[[{name}]]" for name in sorted(_REQUIRED)) + ".")
+            if not isinstance(entries, list):
+                raise PipelineError(f"{path}: [{section}] must be written [[{section}]] (double brackets), "
+                                    "once before each entry.")
             for number, entry in enumerate(entries, start=1):
                 missing = sorted(_REQUIRED[section] - set(entry))
                 if missing:
