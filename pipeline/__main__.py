@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     validate = commands.add_parser("validate", help="validate the tables already in output/")
     validate.add_argument("--out", type=Path, default=ROOT / "output", help="folder of the tables (default: output/)")
     args = parser.parse_args(argv)
+    if args.command == "run" and not args.raw.is_dir():
+        parser.error(f"--raw {args.raw}: no such folder; pass the folder that holds the sources")
+    if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
+        parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
     try:
         if args.command == "run":
             from pipeline.run import run as run_pipeline

@@ -48,10 +48,12 @@ _FRACTIONS = {"二分之一": 50.0, "一半": 50.0, "半数": 50.0, "三分之�
 _STRUCTURE_LEVEL = {"方面": "level1", "一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
 
 
-def number(text: str) -> int:
-    """``12``, ``五`` or ``十二`` as an integer."""
+def number(text: str) -> int | None:
+    """``12``, ``五`` or ``十二`` as an integer; None for an approximate count (三四, 一两)."""
     if text.isdigit():
         return int(text)
+    if re.fullmatch(r"十?[一二两三四五六七八九]?|[一二两三四五六七八九]十[一二三四五六七八九]?", text) is None:
+        return None
     if text.startswith("十"):
         return 10 + (_NUMERALS.get(text[1:], 0) if len(text) > 1 else 0)
     if "十" in text:
@@ -147,21 +149,24 @@ def _sentence_claims(text: str, gaz: Gazetteer, groups: Groups) -> list[Claim]:
             found.append(claim)
     for match in (_COUNT.finditer(text) if has["个"] else ()):
         subjects = groups.group(match.group("names"))
-        if len(subjects) == 1 and subjects[0][0] == "province":
-            found.append(_group_claim("count", match, subjects, number(match.group("value")), match.group("value") + "个"))
+        value = number(match.group("value"))
+        if len(subjects) == 1 and subjects[0][0] == "province" and value is not None:
+            found.append(_group_claim("count", match, subjects, value, match.group("value") + "个"))
     for match in (_TOP_N.finditer(text) if has["前"] else ()):
         cities = _cities(match.group("names"), gaz)
         n = number(match.group("n"))
-        if len(cities) == n:
+        if n is not None and len(cities) == n:
             found.append(Claim("", "", text, "top_n", f"top_n:{n}", f"前{match.group('n')}名: " + "、".join(cities),
                                n, None, cities, {"span": match.span()}))
     for match in (_RANK_RANGE.finditer(text) if has["第"] else ()):
         cities = _cities(match.group("names"), gaz)
         a, b = number(match.group("a")), number(match.group("b"))
-        if len(cities) == b - a + 1:
+        if a is not None and b is not None and len(cities) == b - a + 1:
             found.append(Claim("", "", text, "rank_range", f"ranks:{a}-{b}", "、".join(cities), None, None, cities,
                                {"span": match.span(), "first": a}))
     for match in (_STRUCTURE.finditer(text) if has["个"] else ()):
+        if number(match.group("value")) is None:
+            continue
         level = _STRUCTURE_LEVEL[match.group("what")]
         found.append(Claim("", "", text, "structure", f"structure:{level}", match.group(0),
                            number(match.group("value")), None, [level], {"span": match.span()}))

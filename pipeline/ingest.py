@@ -22,8 +22,8 @@ _HTML_TAGS = re.compile(r"<\s*(?:p|div|span|tr|td|th|li|a|br|h[1-6])\b[^>]*>", r
 
 
 def source_id_for(path: Path) -> str:
-    """A stable id from the file name: lowercase letters, digits and underscores."""
-    return re.sub(r"[^0-9a-z]+", "_", path.stem.lower()).strip("_") or "source"
+    """A stable id from the file name: lowercase letters, digits, CJK characters and underscores."""
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "_", path.stem.lower()).strip("_") or "source"
 
 
 def read_source(path: Path, meta: dict | None = None) -> Document:
@@ -53,7 +53,7 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         lines = render_html(text)
         return Document(format="html", encoding=encoding, lines=lines,
                         locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
-    lines = text.splitlines()
+    lines = split_lines(text)
     return Document(format="text", encoding=encoding, lines=lines,
                     locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
 
@@ -170,6 +170,15 @@ def commonness(text: str) -> float:
 
 
 _COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split at line breaks only: a form feed (a page break from pdftotext) or another separator
+    str.splitlines honours would shift every later line number."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def looks_like_html(text: str) -> bool:

@@ -20,12 +20,18 @@ def load_manifest(raw_dir: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{path}: is not UTF-8 text; save it as UTF-8 and run again.") from exc
+    except tomllib.TOMLDecodeError as exc:
         raise PipelineError(f"{path}: is not valid TOML ({exc}); fix the entry or remove the file.") from exc
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise PipelineError(f'{path}: entry {name!r} must be a table: ["{name}"] followed by key = value lines.')
+        nested = [key for key, value in entry.items() if isinstance(value, dict)]
+        if nested:
+            raise PipelineError(f'{path}: [{name}.{nested[0]}] reads as a nested table; quote the file name: '
+                                f'["{name}.{nested[0]}"].')
         kind = entry.get("kind")
         if kind is not None and kind not in KINDS:
             raise PipelineError(f"{path}: entry {name!r} has kind {kind!r}; use one of {', '.join(sorted(KINDS))}.")

@@ -32,7 +32,6 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
                  cache: Path | None = None) -> list[Source]:
     """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
     bytes were read by the same code before), in file-name order whatever the number of workers."""
-    from pipeline.ingest import source_id_for
     from pipeline.manifest import discover, load_manifest
     from pipeline.prepare import prepare_all
 
@@ -41,11 +40,16 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
     for name in sorted(set(manifest) - {p.name for p in files}):
         log(f"warning: raw/sources.toml lists {name!r}, which is not in {raw_dir}")
     prepared = prepare_all(files, [manifest.get(p.name, {}) for p in files], workers, cache)
+    ids = unique_ids(files)
+    # Of several files with the same bytes, the one the manifest describes is kept (else the first by name).
+    canonical: dict[str, str] = {}
+    for path, done in sorted(zip(files, prepared), key=lambda pd: (pd[0].name not in manifest, pd[0].name)):
+        if done.doc is not None:
+            canonical.setdefault(done.doc.sha256, path.name)
     sources: list[Source] = []
-    seen: dict[str, str] = {}
     for path, done in zip(files, prepared):
         meta = manifest.get(path.name, {})
-        row = {"source_id": source_id_for(path), "file": path.name, "sha256": "", "format": "", "encoding": "",
+        row = {"source_id": ids[path.name], "file": path.name, "sha256": "", "format": "", "encoding": "",
                "script": "", "kind": meta.get("kind", ""), "status": "ok", "message": "",
                "publisher": meta.get("publisher", ""), "title": meta.get("title", ""),
                "edition": meta.get("edition"), "n_lines": None, "n_repairs": None, "n_tables": None}
@@ -59,13 +63,13 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
             sources.append(Source(row))
             continue
         doc = done.doc
+        doc.source_id = ids[path.name]
         row.update(sha256=doc.sha256, format=doc.format, encoding=doc.encoding, n_lines=len(doc.lines))
-        if doc.sha256 in seen:
-            messages.append(f"same content as {seen[doc.sha256]}; counted once")
+        if canonical[doc.sha256] != path.name:
+            messages.append(f"same content as {canonical[doc.sha256]}; counted once")
             row.update(message="; ".join(messages), n_repairs=0, n_tables=0)
             sources.append(Source(row))
             continue
-        seen[doc.sha256] = path.name
         if doc.warnings:
             row["status"] = "partial"
             messages.extend(doc.warnings)
@@ -78,6 +82,28 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         quality.extend(repair_records(doc, done.repairs))
         sources.append(Source(row, doc, done.lines, done.repairs))
     return sources
+
+
+def unique_ids(files: list[Path]) -> dict[str, str]:
+    """File name -> source id; files whose names give the same id (ccid.txt, ccid.html) get their
+    extension, then a number, added."""
+    from pipeline.ingest import source_id_for
+
+    base = {p.name: source_id_for(p) for p in files}
+    counts = Counter(base.values())
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for path in files:
+        candidate = base[path.name]
+        if counts[candidate] > 1:
+            candidate = f"{candidate}_{path.suffix.lstrip('.').lower() or 'file'}"
+        number = 2
+        unique = candidate
+        while unique in taken:
+            unique, number = f"{candidate}_{number}", number + 1
+        taken.add(unique)
+        ids[path.name] = unique
+    return ids
 
 
 def repair_records(doc: Document, repairs: list[Repair]) -> list[QualityRecord]:

@@ -136,10 +136,12 @@ def test_cli_bad_usage_exits_2(args):
     assert cli(*args).returncode == 2
 
 
-def test_cli_missing_raw_folder_exits_1_with_message(tmp_path):
+def test_cli_missing_raw_folder_or_file_as_out_is_bad_usage(tmp_path):
     result = cli("run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
-    assert result.returncode == 1
-    assert "no such folder" in result.stderr
+    assert result.returncode == 2 and "no such folder" in result.stderr
+    (tmp_path / "afile").write_text("x")
+    result = cli("run", "--out", str(tmp_path / "afile"))
+    assert result.returncode == 2 and "is a file" in result.stderr
 
 
 def test_run_exits_1_and_still_writes_tables_when_a_source_fails_and_the_list_is_short(tmp_path):

@@ -93,7 +93,7 @@ def _agreement(a: SourceTable, b: SourceTable) -> float:
     common = [r for r in ra if r in rb]
     if not common:
         return 0.0
-    same = sum(ra[r].adcode and ra[r].adcode == rb[r].adcode for r in common)
+    same = sum(bool(ra[r].adcode) and ra[r].adcode == rb[r].adcode for r in common)
     return same / len(common)
 
 
@@ -137,9 +137,11 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
             for r, res, _, _ in t.rows:
                 if r == rank:
                     votes.setdefault(res.adcode or f"?{res.raw}", []).append((t, res))
-        ordered = sorted(votes.items(), key=lambda kv: -len(kv[1]))
-        top = len(ordered[0][1])
-        leaders = [kv for kv in ordered if len(kv[1]) == top]
+        # a source votes once, however many tables of it carry the list (a page may repeat a table)
+        weight = {key: len({t.source_id for t, _ in group}) for key, group in votes.items()}
+        ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
+        top = weight[ordered[0][0]]
+        leaders = [kv for kv in ordered if weight[kv[0]] == top]
         key, supporters = leaders[0]
         res = supporters[0][1]
         flags = list(res.flags)
@@ -158,13 +160,17 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
     by_source: list[dict] = []
     for t in copies:
         for rank, res, location, raw in t.rows:
+            if rank not in winners:
+                quality.append(QualityRecord(t.source_id, location, "ccid2020_top100_by_source",
+                                             f"rank outside 1-{TOP_N}", f"rank {rank}: {res.name}", "",
+                                             "kept in this table only; not part of the top list"))
             agrees = winners.get(rank) == (res.adcode or f"?{res.raw}")
             by_source.append({
                 "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
                 "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,
                 "province_inferred": res.province_inferred, "table_no": t.table.table_no, "location": location,
             })
-            if not agrees:
+            if not agrees and rank in winners:
                 winner = next(r for r in rows if r["rank"] == rank)
                 quality.append(QualityRecord(
                     t.source_id, location, "ccid2020_top100_by_source", "rank disagrees with the other copies",

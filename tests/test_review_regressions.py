@@ -1,0 +1,86 @@
+"""Inputs a review of new-source handling found broken; each must now end cleanly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.claims import extract_claims
+from pipeline.extract.ranking import RankingRow, RankingTable
+from pipeline.ingest import split_lines
+from pipeline.manifest import load_manifest
+from pipeline.model import PipelineError
+from pipeline.reconcile.top100 import find_copies, resolve_table, vote
+from pipeline.run import read_sources, unique_ids
+
+CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市"]
+
+
+def ranking(cities, table_no=1):
+    table = RankingTable(table_no, 1, 1, ["排名", "城市"], "")
+    for rank, city in cities:
+        table.rows.append(RankingRow(rank, [city], f"line {rank}", f"{rank} {city}", 1))
+    return table
+
+
+def copies_of(gaz, monkeypatch, *tables, source_ids=None):
+    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
+    quality = []
+    resolved = [resolve_table(sid, {}, t, gaz, quality) for sid, t in zip(source_ids or ["a", "b", "c"], tables)]
+    copies, _ = find_copies(resolved)
+    return vote(copies, quality), quality
+
+
+def test_an_unresolved_city_in_a_copy_is_kept_not_a_crash(gaz, monkeypatch):
+    odd = list(enumerate(CITIES, 1))
+    odd[2] = (3, "梦想市")
+    consensus, _ = copies_of(gaz, monkeypatch, ranking(enumerate(CITIES, 1)), ranking(odd))
+    assert [r["city"] for r in consensus.rows] == CITIES
+
+
+def test_a_rank_beyond_the_list_is_recorded_not_a_crash(gaz, monkeypatch):
+    longer = list(enumerate(CITIES, 1)) + [(7, "台州市")]
+    consensus, quality = copies_of(gaz, monkeypatch, ranking(enumerate(CITIES, 1)), ranking(longer))
+    assert len(consensus.rows) == len(CITIES)
+    assert any(q.issue == f"rank outside 1-{len(CITIES)}" for q in quality)
+
+
+def test_a_page_repeating_a_table_votes_once(gaz, monkeypatch):
+    swapped = list(enumerate(CITIES, 1))
+    swapped[0], swapped[1] = (1, CITIES[1]), (2, CITIES[0])
+    consensus, _ = copies_of(gaz, monkeypatch, ranking(enumerate(CITIES, 1)), ranking(swapped, 1),
+                             ranking(swapped, 2), source_ids=["paper", "page", "page"])
+    assert consensus.rows[0]["flags"] == "tie"
+
+
+@pytest.mark.parametrize("text", ["数字城市建设主要体现在三四个方面。", "广西只有一两个城市入选。", "深圳、上海位列前二三名。"])
+def test_approximate_numbers_are_no_claims_and_no_crash(gaz, text):
+    assert [c for c in extract_claims("s", [text], ["line 1"], 2020, gaz, set(), set()) if c.kind != "unverifiable"] == []
+
+
+def test_source_ids_are_unique_and_keep_chinese_names():
+    ids = unique_ids([Path("ccid.txt"), Path("ccid.html"), Path("百强榜.txt"), Path("数字城市转载.txt")])
+    assert ids == {"ccid.txt": "ccid_txt", "ccid.html": "ccid_html", "百强榜.txt": "百强榜",
+                   "数字城市转载.txt": "数字城市转载"}
+
+
+def test_a_form_feed_does_not_shift_line_numbers():
+    assert split_lines("甲\f乙\r\n丙\n") == ["甲\f乙", "丙"]
+
+
+def test_manifest_with_a_bom_reads_and_unquoted_names_are_explained(tmp_path):
+    (tmp_path / "sources.toml").write_bytes('\ufeff["a.txt"]\nkind = "repost"\n'.encode("utf-8"))
+    assert load_manifest(tmp_path) == {"a.txt": {"kind": "repost"}}
+    (tmp_path / "sources.toml").write_text('[a.txt]\nkind = "repost"\n', encoding="utf-8")
+    with pytest.raises(PipelineError, match="quote the file name"):
+        load_manifest(tmp_path)
+
+
+def test_of_two_identical_files_the_listed_one_is_kept(tmp_path):
+    (tmp_path / "sources.toml").write_text('["paper.txt"]\nkind = "whitepaper"\n', encoding="utf-8")
+    for name in ["backup_copy.txt", "paper.txt"]:
+        (tmp_path / name).write_text("2020年数字城市百强\n", encoding="utf-8")
+    rows = {s.row["file"]: s.row for s in read_sources(tmp_path, [])}
+    assert "same content as paper.txt" in rows["backup_copy.txt"]["message"]
+    assert "same content" not in rows["paper.txt"]["message"]
