@@ -6,11 +6,13 @@ higher-priority source's text is kept and the difference recorded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.model import QualityRecord
 from pipeline.run import Source
 
+_PUBLISHER = re.compile(r"tahaoo|太昊", re.IGNORECASE)
 TAHAOO_TABLES = {"index": "tahaoo2020_index_top10", "scores": "tahaoo2020_scores",
                  "grades": "tahaoo2020_province_grades", "apps": "tahaoo2020_apps", "towns": "tahaoo2020_smart_towns"}
 # (key, compared fields) for merging copies of each Tahaoo table found in several sources
@@ -74,6 +76,24 @@ def _discrepancies() -> dict[str, str]:
     return load_known_discrepancies()
 
 
+EDITION = 2020
+_DOMAIN_NAME = re.compile(r"^数字[\u4e00-\u9fff]{2}$")
+
+
+def _other_edition(source: Source) -> bool:
+    return source.row["edition"] is not None and source.row["edition"] != EDITION
+
+
+def _not_a_domain_list(table, source: Source) -> str:
+    """Why a province-to-cities list is not one of the domain lists, or '' when it is one."""
+    years = {int(y) for y in re.findall(r"(20\d\d)", table.caption)}
+    if (years and EDITION not in years) or (not years and _other_edition(source)):
+        return f"a list of another edition ({', '.join(map(str, sorted(years))) or source.row['edition']})"
+    if not _DOMAIN_NAME.match(table.name):
+        return f"its caption names no domain (数字 + two characters): {table.name!r}"
+    return ""
+
+
 def white_paper_tables(readable: list[Source], corrections, ctx: Context) -> dict[str, list[dict]]:
     """Domain lists, indicator framework, stages, regions and case studies."""
     from pipeline.curated import load_known_gaps
@@ -91,6 +111,12 @@ def white_paper_tables(readable: list[Source], corrections, ctx: Context) -> dic
     for source in readable:
         doc, lines = source.doc, source.lines
         for table in find_province_lists(lines, doc.locations, ctx.is_province):
+            why = _not_a_domain_list(table, source)
+            if why:
+                ctx.quality.append(QualityRecord(doc.source_id, table.location, "ccid2020_domain_top100",
+                                                 "province list left out of the domain lists", table.caption,
+                                                 "", why))
+                continue
             domain_rows.extend(reconcile_list(doc.source_id, table, ctx.gaz, ctx.quality))
         for table in find_indicator_tables(lines, doc.locations):
             ctx.claimed.setdefault(doc.source_id, set()).update(row.location for row in table.rows)
@@ -122,7 +148,13 @@ def case_rows(readable: list[Source], domains: set[str], ctx: Context) -> list[d
     for source in readable:
         source_id = source.doc.source_id
         scan = find_cases(source.lines, source.doc.locations, domains, ctx.is_city)
-        cases.extend((source_id, case) for case in scan.cases)
+        for case in scan.cases:
+            if case.domain:
+                cases.append((source_id, case))
+            else:
+                ctx.quality.append(QualityRecord(source_id, case.location, "ccid2020_cases",
+                                                 "case study under no domain heading", f"{case.city}——{case.title}",
+                                                 "", "left out of the case table"))
         for location, before, after in scan.joined_spaces:
             ctx.quality.append(QualityRecord(source_id, location, "ccid2020_cases",
                                              "line-wrap space inside a sentence", before, after, "joined"))
@@ -143,6 +175,8 @@ def tahaoo_tables(readable: list[Source], ctx: Context) -> dict[str, list[dict]]
     rows: dict[str, list[dict]] = {kind: [] for kind in TAHAOO_TABLES}
     for source in readable:
         doc, lines = source.doc, source.lines
+        if not any(_PUBLISHER.search(line) for line in lines):
+            continue  # a score table in another publisher's document is not Tahaoo's
         for table in find_tables(lines, doc.locations):
             kind = tahaoo.classify(table)
             if kind == "other":
@@ -170,9 +204,16 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
         tables = find_ranking_tables(source.lines, doc.locations)
         source.row["n_tables"] = len(tables)
         claimed = ctx.claimed.get(doc.source_id, set())
+        other_edition = _other_edition(source)
         for table in tables:
             resolved = resolve_table(doc.source_id, doc.meta, table, ctx.gaz, ctx.quality)
-            if resolved is not None:
+            if resolved is not None and other_edition:
+                ctx.quality.append(QualityRecord(
+                    doc.source_id, table.location, f"ranking table {table.table_no}",
+                    f"city ranking from a source about the {source.row['edition']} edition",
+                    f"{len(table.rows)} rows", "", "not voted into the 2020 top-100; kept in unknown_rankings"))
+                unknown.extend(unknown_ranking_rows(doc.source_id, table, resolved))
+            elif resolved is not None:
                 city_rankings.append(resolved)
             elif not {row.location for row in table.rows} <= claimed:
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, None))

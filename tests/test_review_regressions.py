@@ -84,3 +84,48 @@ def test_of_two_identical_files_the_listed_one_is_kept(tmp_path):
     rows = {s.row["file"]: s.row for s in read_sources(tmp_path, [])}
     assert "same content as paper.txt" in rows["backup_copy.txt"]["message"]
     assert "same content" not in rows["paper.txt"]["message"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The white paper plus a 2021 repost of a ranking, a province list of the whole top-100 and a
+    score table in a document that is not Tahaoo's."""
+    import shutil
+
+    from conftest import ROOT
+    from pipeline.build import build_tables
+    from pipeline.curated import Corrections
+
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(ROOT / "raw" / "ccid2020_whitepaper.txt", raw)
+    shutil.copy(ROOT / "raw" / "sources.toml", raw)
+    cities = ["深圳市", "上海市", "北京市", "广州市", "杭州市", "东莞市"]
+    (raw / "repost_2021.txt").write_text("2021年数字城市百强\n排名 | 城市\n" + "\n".join(
+        f"{n} | {c}" for n, c in enumerate(reversed(cities), 1)) + "\n", encoding="utf-8")
+    provinces = ["北京市\t北京市", "上海市\t上海市", "浙江省\t杭州市、宁波市", "江苏省\t南京市、苏州市",
+                 "广东省\t深圳市、广州市", "山东省\t青岛市、济南市"]
+    (raw / "distribution.txt").write_text("表1 2020年数字城市百强省份分布\n省份\t城市\n" + "\n".join(provinces) + "\n",
+                                          encoding="utf-8")
+    (raw / "scores.txt").write_text("2020年城市综合得分\n1、地市得分排名:\n排名 | 城市 | 综合得分 |\n"
+                                    "1 | 苏州市 | 90.1 |\n2 | 无锡市 | 88.0 |\n", encoding="utf-8")
+    quality = []
+    tables, _ = build_tables(read_sources(raw, quality), Corrections(), quality)
+    return tables, quality
+
+
+def test_a_ranking_about_another_edition_is_not_voted(built):
+    tables, quality = built
+    assert {r["source_id"] for r in tables["ccid2020_top100_by_source"]} == {"ccid2020_whitepaper"}
+    assert {r["source_id"] for r in tables["unknown_rankings"]} == {"repost_2021"}
+    assert any("2021 edition" in q.issue for q in quality)
+
+
+def test_a_province_list_of_no_domain_is_left_out(built):
+    tables, quality = built
+    assert {r["domain"] for r in tables["ccid2020_domain_top100"]} == {"数字政务", "数字治理", "数字民生", "数字创新", "数字基础"}
+    assert any(q.issue == "province list left out of the domain lists" for q in quality)
+
+
+def test_a_score_table_outside_a_tahaoo_document_is_not_tahaoo(built):
+    tables, _ = built
+    assert tables["tahaoo2020_scores"] == []
