@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.extract.ranking import find_ranking_tables, parse_groups, split_cells
 
 
@@ -68,3 +70,26 @@ def test_index_tables_without_rank_are_not_ranking_tables():
 
 def test_fewer_than_three_entries_is_not_a_table():
     assert tables_in("1 | 深圳市 |\n2 | 上海市 |\n") == []
+
+
+@pytest.mark.parametrize("line, cells", [
+    ("1、深圳市 广东省", ["1", "深圳市", "广东省"]),
+    ("１、深圳市", ["1", "深圳市"]),
+    ("1.深圳市", ["1", "深圳市"]),
+    ("1,深圳市,广东省", ["1", "深圳市", "广东省"]),
+    ('"1","深圳市","广东省"', ["1", "深圳市", "广东省"]),
+    ("| **1** | [深圳市](https://example.org) |", ["1", "深圳市"]),
+])
+def test_common_ranking_row_formats(line, cells):
+    assert split_cells(line)[0] == cells
+
+
+def test_a_row_with_an_empty_last_cell_or_a_tied_rank_stays_in_the_table():
+    table, = tables_in("排名\t城市\t省份\n1\t甲市\t乙省\n2\t丙市\t\n2\t丁市\t戊省\n4\t己市\t乙省\n")
+    assert [(r.rank, r.fields) for r in table.rows] == [
+        (1, ["甲市", "乙省"]), (2, ["丙市", ""]), (2, ["丁市", "戊省"]), (4, ["己市", "乙省"])]
+
+
+def test_numbered_headings_are_not_a_ranking():
+    assert tables_in("1、加大新兴技术应用,拓展城市数字场景化应用\n2、城市生态持续完善,数据治理水平将大幅提升\n"
+                     "3、聚焦城市微单元,助力构建基层精细治理体系\n") == []

@@ -10,6 +10,7 @@ otherwise reconciliation decides from the content.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 _RANK = re.compile(r"^第?(\d{1,4})(?:名|位|\.|、)?$")
@@ -18,6 +19,9 @@ _WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
 _RANK_HEADER = re.compile(r"^(?:排名|名次|排序|序号|位次|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)
 _PROVINCE_HEADER = re.compile(r"省|地区|区、市|province", re.IGNORECASE)
 _CITY_HEADER = re.compile(r"城市|市|名称|city|name", re.IGNORECASE)
+# A cell of prose (a numbered heading, a sentence) is not a name.
+_PROSE = re.compile(r"[，。,；;！!？?]")
+_LONGEST_NAME = 40
 # Lines that may interrupt a table (page numbers, running heads) when the ranks carry on after them.
 _MAX_INTERRUPTION = 3
 
@@ -61,7 +65,11 @@ class RankingTable:
 
 
 def split_cells(line: str) -> tuple[list[str], str]:
-    """Cells of one line and the separator kind: 'pipe', 'tab', 'spaces' or 'space'."""
+    """Cells of one line and the separator kind: 'pipe', 'tab', 'comma', 'spaces' or 'space'.
+
+    Markdown emphasis and links around a cell's text are dropped, full-width digits read as digits,
+    and a rank written ``1、`` or ``1.`` before its name is a cell of its own."""
+    line = unicodedata.normalize("NFKC", line) if _WIDE_DIGIT.search(line) else line
     if "|" in line:
         cells = [c.strip() for c in line.split("|")]
         if cells and not cells[0]:
@@ -70,15 +78,33 @@ def split_cells(line: str) -> tuple[list[str], str]:
     elif "\t" in line:
         cells = [c.strip() for c in line.split("\t")]
         kind = "tab"
+    elif _COMMA_ROW.match(line):
+        cells = [c.strip().strip('"') for c in line.split(",")]
+        kind = "comma"
+    elif _RANK_PREFIX.match(line):
+        cells = _RANK_PREFIX.sub(r"\1 ", line).split()
+        kind = "space"
     else:
         cells = [c for c in re.split(r"\s{2,}|\u3000+", line.strip())]
         kind = "spaces"
         if len(cells) < 2:
             cells = line.split()
             kind = "space"
+    cells = [_unmark(c) for c in cells]
     while cells and not cells[-1]:
         cells.pop()
     return cells, kind
+
+
+_WIDE_DIGIT = re.compile(r"[０-９]")
+_COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,')
+_RANK_PREFIX = re.compile(r"^\s*(\d{1,4})\s*[、.．:：]\s*(?=[^\d\s])")
+_MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
+
+
+def _unmark(cell: str) -> str:
+    match = _MARKUP.match(cell)
+    return (match.group(1) or match.group(2)).strip() if match else cell
 
 
 def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
@@ -104,7 +130,8 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
         if not any(fields):
             return None
         for value in fields:
-            if value and (_NUMBER.match(value) or not _WORDY.search(value)):
+            if value and (_NUMBER.match(value) or not _WORDY.search(value) or _PROSE.search(value)
+                          or len(value) > _LONGEST_NAME):
                 return None
     return groups
 
@@ -125,11 +152,16 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         if tables:
             last_index, last_groups, last_signature = tables[-1][-1]
             between = [i for i in range(last_index + 1, index) if lines[i].strip()]
+            shorter = (signature[0], signature[2]) == (last_signature[0], last_signature[2]) and signature[1] < last_signature[1]
             continues = (
-                signature == last_signature
-                and groups[0][0] > last_groups[0][0]
+                (signature == last_signature or shorter)
+                and groups[0][0] >= last_groups[0][0]
                 and (not between or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + 1))
             )
+            if continues and shorter:  # a row with an empty last cell keeps the table's width
+                for _, fields in groups:
+                    fields.extend([""] * (last_signature[1] - len(fields)))
+                entry = (index, groups, last_signature)
             if continues:
                 tables[-1].append(entry)
                 continue
