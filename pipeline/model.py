@@ -30,7 +30,6 @@ class Document:
     lines: list[str]
     locations: list[str]
     warnings: list[str] = field(default_factory=list)
-    status: str = "ok"
     meta: dict = field(default_factory=dict)
 
 

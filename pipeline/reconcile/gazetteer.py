@@ -146,10 +146,6 @@ class Gazetteer:
     def counties(self, name: str) -> list[Division]:
         return list(self._counties.get(name.strip(), []))
 
-    def city_names(self) -> list[str]:
-        """Official names of every city-level division."""
-        return sorted({d.name for group in self._cities.values() for d in group})
-
     def city_divisions(self) -> list[Division]:
         return sorted({d for group in self._cities.values() for d in group}, key=lambda d: d.adcode)
 
