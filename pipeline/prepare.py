@@ -47,8 +47,6 @@ def code_fingerprint() -> str:
 
 
 def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
-    from pipeline.ingest import source_id_for
-
     cached = None
     if cache is not None:
         try:
@@ -63,7 +61,7 @@ def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
                 done = None
             if done is not None:
                 if done.doc is not None:  # the same bytes may come under another name or manifest entry
-                    done.doc.source_id, done.doc.file, done.doc.meta = source_id_for(path), path.name, dict(meta)
+                    done.doc.file, done.doc.meta = path.name, dict(meta)
                 return done
     done = _prepare(path, meta)
     if cached is not None and done.doc is not None:

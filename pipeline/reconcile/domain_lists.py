@@ -130,10 +130,10 @@ def summarise_lists(rows: list[dict], gaps, quality: list[QualityRecord]) -> lis
     that fills the province closes it, and then the list must reach its full size."""
     counts = Counter(r["domain"] for r in rows)
     provinces = {(r["domain"], r["province"]) for r in rows}
-    provinces |= {(domain, _short(province)) for domain, province in provinces}
+    provinces |= {(domain, Gazetteer.short_province(province)) for domain, province in provinces}
     summary = []
     for name in sorted(counts):
-        open_gaps = [g for g in gaps if g.domain == name and (name, _short(g.province)) not in provinces]
+        open_gaps = [g for g in gaps if g.domain == name and (name, Gazetteer.short_province(g.province)) not in provinces]
         for gap in open_gaps:
             quality.append(QualityRecord(gap.source.rsplit(".", 1)[0], gap.location, "ccid2020_domain_top100",
                                          f"documented gap: {gap.province} missing from {name}",
@@ -146,9 +146,3 @@ def summarise_lists(rows: list[dict], gaps, quality: list[QualityRecord]) -> lis
         })
     return summary
 
-
-def _short(province: str) -> str:
-    """山东省 and 山东 name the same province in a gaps file."""
-    from pipeline.reconcile.gazetteer import Gazetteer
-
-    return Gazetteer.short_province(province)

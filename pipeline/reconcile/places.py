@@ -34,7 +34,7 @@ class Place:
 _SUFFIXES = {"市", "县", "区", "旗"}
 
 
-def _longest_prefix(text: str, lookup, maximum: int = 12):
+def longest_prefix(text: str, lookup, maximum: int = 12):
     for length in range(min(len(text), maximum), 1, -1):
         found = lookup(text[:length])
         if found:
@@ -45,7 +45,7 @@ def _longest_prefix(text: str, lookup, maximum: int = 12):
 def resolve_place(raw: str, gaz: Gazetteer) -> Place:
     place = Place(raw)
     text = "".join(raw.split())
-    head, province = _longest_prefix(text, gaz.province)
+    head, province = longest_prefix(text, gaz.province)
     if province is not None:
         place.province = province
         text = text[len(head):]
@@ -62,7 +62,7 @@ def resolve_place(raw: str, gaz: Gazetteer) -> Place:
             place.city = city
             place.province = place.province or gaz.province_of(city)
             text = text[len(head):]
-    head, counties = _longest_prefix(text, gaz.counties)
+    head, counties = longest_prefix(text, gaz.counties)
     if counties:
         scope = place.city or place.province
         inside = [c for c in counties if scope is None or c.adcode.startswith(_prefix(scope))]

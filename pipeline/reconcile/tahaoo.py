@@ -17,7 +17,7 @@ import re
 from pipeline.extract.tables import Table
 from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
-from pipeline.reconcile.places import resolve_place
+from pipeline.reconcile.places import longest_prefix, resolve_place
 
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _RANK = re.compile(r"^\d{1,3}$")
@@ -157,7 +157,8 @@ def town_rows(source_id: str, location: str, items: list[str], gaz: Gazetteer, q
         place = resolve_place(item, gaz)
         flags = list(place.flags)
         if place.city is None and place.province is not None:
-            stem = re.match(r"^([\u4e00-\u9fff]{1,6}?[市州盟])", item[len(_province_head(item, gaz)):])
+            head, _ = longest_prefix(item, gaz.province)
+            stem = re.match(r"^([\u4e00-\u9fff]{1,6}?[市州盟])", item[len(head):])
             if stem:
                 suggestions = gaz.close_cities(stem.group(1), place.province.adcode)
                 if suggestions:
@@ -174,10 +175,3 @@ def town_rows(source_id: str, location: str, items: list[str], gaz: Gazetteer, q
                      "town": place.remainder, "flags": ";".join(sorted(set(flags))), "raw": item,
                      "adcode": place.adcode, "source_id": source_id, "location": where})
     return rows
-
-
-def _province_head(item: str, gaz: Gazetteer) -> str:
-    for length in range(min(len(item), 8), 1, -1):
-        if gaz.province(item[:length]):
-            return item[:length]
-    return ""
