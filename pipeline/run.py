@@ -116,6 +116,16 @@ def repair_records(doc: Document, repairs: list[Repair]) -> list[QualityRecord]:
 
 
 def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) -> int:
+    from pipeline.validate.suites import SuiteRunner
+
+    runner = SuiteRunner()  # imports great-expectations on the other core while sources are read
+    try:
+        return _run(raw_dir, out_dir, workers, use_cache, runner)
+    finally:
+        runner.close()
+
+
+def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) -> int:
     from pipeline.export import atomic_write, to_frame, write_json, write_table
     from pipeline.report import render
     from pipeline.validate.suites import summarise, validate_tables
@@ -140,7 +150,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) 
     neutralise_formulas({"data_quality": tables["data_quality"]}, quality)
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
     log(f"  {len(frames)} tables built; validating")
-    report = validate_tables(frames)
+    report = validate_tables(frames, out_dir / ".cache" / "validation" if use_cache else None, runner)
     report.update(summaries)
     for name, frame in frames.items():
         write_table(frame, name, out_dir)

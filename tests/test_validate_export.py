@@ -6,7 +6,10 @@ import pandas as pd
 
 from pipeline.export import to_frame, write_table
 from pipeline.schemas import load_schema
-from pipeline.validate.suites import expectations_for, summarise, validate_tables
+import pytest
+
+from pipeline.validate import suites
+from pipeline.validate.suites import SuiteRunner, expectations_for, summarise, validate_tables
 
 
 def top_rows(cities):
@@ -39,6 +42,42 @@ def test_broken_top_list_fails_with_named_expectations(gaz):
     assert {"expect_table_row_count_to_equal", "expect_column_values_to_be_unique",
             "expect_column_pair_values_to_be_equal"} <= failed
     assert any("every city lies in its province" in line for line in summarise(report))
+
+
+def test_unchanged_tables_reuse_their_stored_outcome(gaz, tmp_path, monkeypatch):
+    """A second validation of the same table reads the stored outcome (great-expectations not run);
+    a changed row is validated afresh."""
+    names = [d.name for d in gaz.city_divisions() if d.level == "prefecture"][:100]
+    frames = {"ccid2020_top100": to_frame("ccid2020_top100", top_rows(names))}
+    first = validate_tables(frames, tmp_path)
+    assert first["tables"]["ccid2020_top100"]["rows"] == 100 and len(list(tmp_path.glob("*.json"))) == 1
+
+    def not_expected(pending):
+        raise AssertionError(f"suites run again for {sorted(pending)}")
+
+    monkeypatch.setattr(suites, "_run_suites", not_expected)
+    assert validate_tables(frames, tmp_path) == first
+    monkeypatch.undo()
+    changed = top_rows(names[:99] + [names[0]])
+    again = validate_tables({"ccid2020_top100": to_frame("ccid2020_top100", changed)}, tmp_path)
+    assert again["success"] is False and len(list(tmp_path.glob("*.json"))) == 2
+
+
+def test_suite_runner_gives_the_in_process_outcome_and_reports_failures(gaz):
+    names = [d.name for d in gaz.city_divisions() if d.level == "prefecture"][:100]
+    frames = {"ccid2020_top100": to_frame("ccid2020_top100", top_rows(names))}
+    runner = SuiteRunner()
+    try:
+        assert validate_tables(frames, runner=runner) == validate_tables(frames)
+    finally:
+        runner.close()
+    broken = SuiteRunner()
+    try:
+        with pytest.raises(RuntimeError, match="inside great-expectations"):
+            broken.run({"t": ([{"type": "expect_no_such_thing", "kwargs": {}, "meaning": ""}],
+                              frames["ccid2020_top100"], None)})
+    finally:
+        broken.close()
 
 
 def test_to_frame_orders_rows_and_types_columns():

@@ -29,6 +29,18 @@ def _similar(a: str, b: str) -> float:
     return SequenceMatcher(None, _key(a), _key(b)).ratio()
 
 
+def _closest(text: str, candidates: list[str]) -> int | None:
+    """Index of the candidate most like ``text`` (an identical key first: copies mostly agree), or None
+    when none is alike enough."""
+    key = _key(text)
+    for i, candidate in enumerate(candidates):
+        if _key(candidate) == key:
+            return i
+    scores = [_similar(text, candidate) for candidate in candidates]
+    best = max(range(len(scores)), key=scores.__getitem__, default=None)
+    return best if best is not None and scores[best] >= _SAME else None
+
+
 def _pick(texts: list[tuple[str, str, str]], what: str, quality: list[QualityRecord], where: str) -> str:
     """From (text, source_id, location) in priority order, the most complete text; differences recorded."""
     chosen, chosen_source, _ = texts[0]
@@ -62,8 +74,8 @@ def merge_cases(found: list[tuple[str, Case]], gaz: Gazetteer, quality: list[Qua
         for source_id, case in members:
             position = 0
             for text, location in case.bullets:
-                match = max(range(len(merged)), key=lambda i: _similar(text, merged[i][0][0]), default=None)
-                if match is not None and _similar(text, merged[match][0][0]) >= _SAME:
+                match = _closest(text, [versions[0][0] for versions in merged])
+                if match is not None:
                     merged[match].append((text, source_id, location))
                     position = match + 1
                 else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.extract.ranking import RankingTable
 from pipeline.model import QualityRecord
@@ -32,8 +33,17 @@ class SourceTable:
     province_field: int | None
     rows: list[tuple[int, Resolution, str, str]] = field(default_factory=list)  # rank, resolution, location, raw
 
-    def by_rank(self) -> dict[int, Resolution]:
-        return {rank: res for rank, res, _, _ in self.rows}
+    @cached_property
+    def ranks(self) -> frozenset[int]:
+        return frozenset(rank for rank, _, _, _ in self.rows)
+
+    @cached_property
+    def resolved_pairs(self) -> frozenset[tuple[int, str]]:
+        """(rank, adcode) per rank (the last row of a repeated rank, as a lookup by rank would give), for
+        the rows that resolved: compared as sets, so finding copies among many tables stays fast.
+        Read once the rows are complete."""
+        by_rank = {rank: res.adcode for rank, res, _, _ in self.rows}
+        return frozenset((rank, adcode) for rank, adcode in by_rank.items() if adcode)
 
 
 def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, int | None]:
@@ -89,12 +99,9 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
 
 
 def _agreement(a: SourceTable, b: SourceTable) -> float:
-    ra, rb = a.by_rank(), b.by_rank()
-    common = [r for r in ra if r in rb]
-    if not common:
-        return 0.0
-    same = sum(bool(ra[r].adcode) and ra[r].adcode == rb[r].adcode for r in common)
-    return same / len(common)
+    """Share of the ranks both tables list on which they name the same (resolved) city."""
+    common = len(a.ranks & b.ranks)
+    return len(a.resolved_pairs & b.resolved_pairs) / common if common else 0.0
 
 
 def _declared_reference(table: SourceTable) -> bool:

@@ -8,8 +8,11 @@ Columns an expectation needs but the table does not carry (``gazetteer_province`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from functools import lru_cache
+from pathlib import Path
 
 from pipeline.schemas import Schema, load_schema
 
@@ -85,17 +88,17 @@ _DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier":
             "undocumented_contradiction": _undocumented_contradiction}
 
 
-def validate_tables(frames: dict) -> dict:
-    """Run every table's suite; returns a JSON-ready report with a per-expectation outcome."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner | None = None) -> dict:
+    """Run every table's suite; returns a JSON-ready report with a per-expectation outcome.
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("tables")
+    With ``cache`` (a folder), a table's outcome is stored under a hash of what decides it (the frame
+    as validated, its expectations, this module and the great-expectations version) and reused while
+    none of that changes: a re-run where few tables changed validates only those, and a run where none
+    changed does not need great-expectations at all. ``runner`` runs the suites in a process that
+    imported great-expectations while the tables were being built.
+    """
     report: dict = {"success": True, "tables": {}}
+    pending = {}
     for name in sorted(frames):
         schema = load_schema(name)
         if frames[name].empty and not schema.body.get("required"):
@@ -105,20 +108,135 @@ def validate_tables(frames: dict) -> dict:
             continue
         specs = expectations_for(schema)
         frame = _validation_frame(frames[name], schema)
+        stored = cache / f"{_outcome_key(frame, specs)}.json" if cache is not None else None
+        if stored is not None and stored.exists():
+            report["tables"][name] = json.loads(stored.read_text(encoding="utf-8"))
+        else:
+            pending[name] = (specs, frame, stored)
+    if runner is not None:
+        outcomes = runner.run(pending) if pending else {}
+    else:
+        outcomes = _run_suites(pending) if pending else {}
+    if pending:
+        for name, outcome in outcomes.items():
+            report["tables"][name] = outcome
+            stored = pending[name][2]
+            if stored is not None:
+                stored.parent.mkdir(parents=True, exist_ok=True)
+                temporary = stored.with_suffix(".tmp")
+                temporary.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
+                temporary.replace(stored)
+    report["tables"] = dict(sorted(report["tables"].items()))
+    report["success"] = all(table["success"] for table in report["tables"].values())
+    return report
+
+
+@lru_cache(maxsize=1)
+def _suite_fingerprint() -> bytes:
+    from importlib.metadata import version
+
+    return Path(__file__).read_bytes() + version("great_expectations").encode()
+
+
+def _outcome_key(frame, specs: list[dict]) -> str:
+    from pandas.util import hash_pandas_object
+
+    digest = hashlib.sha256(_suite_fingerprint())
+    digest.update(json.dumps(specs, ensure_ascii=False, sort_keys=True).encode())
+    digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    digest.update(hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+class SuiteRunner:
+    """A child Python that imports great-expectations (seconds of start-up) while the parent reads
+    sources and builds tables on the other core, then runs the suites it is sent. A plain subprocess
+    talking pickle over its stdin and stdout: unlike multiprocessing it does not re-import the
+    caller's main script, so a user's script without a ``__main__`` guard works too."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        self._process = subprocess.Popen([sys.executable, "-c", "from pipeline.validate.suites import serve; serve()"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+    def run(self, pending: dict) -> dict:
+        """Outcomes from the child; in this process instead when the child could not start."""
+        import pickle
+
+        try:
+            pickle.dump(pending, self._process.stdin)
+            self._process.stdin.close()
+            ok, value = pickle.load(self._process.stdout)
+        except (BrokenPipeError, EOFError, pickle.UnpicklingError):
+            return _run_suites(pending)
+        if not ok:
+            raise RuntimeError(f"validation failed inside great-expectations:\n{value}")
+        return value
+
+    def close(self) -> None:
+        """Stop the child (it may still be importing when no table needed it); safe to call twice."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            stream.close()
+
+
+def serve() -> None:
+    """The child's side of :class:`SuiteRunner`: import, read the pending suites, answer."""
+    import pickle
+    import sys
+    import traceback
+
+    answer, sys.stdout = sys.stdout.buffer, sys.stderr  # anything a library prints goes to stderr
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations  # noqa: F401  (the point of the child: imported before it is needed)
+
+    try:
+        pending = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        return
+    try:
+        result = (True, _run_suites(pending))
+    except Exception:  # sent to the parent, which raises it with the traceback
+        result = (False, traceback.format_exc())
+    pickle.dump(result, answer)
+    answer.flush()
+
+
+def _run_suites(pending: dict) -> dict:
+    """{table: outcome} for {table: (specs, frame, _)} through great-expectations."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("tables")
+    outcomes = {}
+    for name, (specs, frame, _) in pending.items():
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all").get_batch(
             batch_parameters={"dataframe": frame})
-        suite = context.suites.add(gx.ExpectationSuite(name=name))  # a stored suite gives each expectation an id
-        ids = [suite.add_expectation(ExpectationConfiguration(type=spec["type"], kwargs=spec["kwargs"])
-                                     .to_domain_obj()).id for spec in specs]
-        if None in ids or len(set(ids)) != len(ids):
-            raise RuntimeError(f"great-expectations gave the {name} suite's expectations no distinct ids")
-        results = batch.validate(suite, result_format="SUMMARY").results
+        # a stored suite gives each expectation an id; storing it whole is one write, not one per expectation
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[
+            ExpectationConfiguration(type=spec["type"], kwargs=spec["kwargs"]).to_domain_obj() for spec in specs]))
+        ids = [expectation.id for expectation in suite.expectations]
+        in_order = [e.expectation_type for e in suite.expectations] == [spec["type"] for spec in specs]
+        if None in ids or len(set(ids)) != len(ids) or not in_order:
+            raise RuntimeError(f"great-expectations did not store the {name} suite's expectations in order "
+                               "with distinct ids")
+        results = batch.validate(suite, result_format="BASIC").results
         by_id = {r.expectation_config.id: r for r in results}
-        outcomes = []
+        expectations = []
         for spec, expectation_id in zip(specs, ids):
             result = by_id[expectation_id]
             detail = result.result or {}
-            outcomes.append({
+            expectations.append({
                 "expectation": spec["type"],
                 "kwargs": spec["kwargs"],
                 "meaning": spec["meaning"],
@@ -127,10 +245,9 @@ def validate_tables(frames: dict) -> dict:
                 "unexpected_count": detail.get("unexpected_count"),
                 "unexpected_sample": [_plain(v) for v in (detail.get("partial_unexpected_list") or [])[:_SAMPLE]],
             })
-        success = all(o["success"] for o in outcomes)
-        report["tables"][name] = {"success": success, "rows": int(len(frame)), "expectations": outcomes}
-        report["success"] = report["success"] and success
-    return report
+        outcomes[name] = {"success": all(o["success"] for o in expectations), "rows": int(len(frame)),
+                          "expectations": expectations}
+    return outcomes
 
 
 def _plain(value):
