@@ -1,4 +1,5 @@
-"""Tables to ``output/NAME.csv`` (UTF-8) and ``output/NAME.parquet``: typed, ordered, written atomically.
+"""Tables to ``output/NAME.csv`` (UTF-8 with a byte-order mark, which Excel needs to read Chinese text
+and which pandas, DuckDB and pyarrow skip) and ``output/NAME.parquet``: typed, ordered, written atomically.
 
 Column order, types and row order come from the table's schema, so two runs over the same inputs
 write byte-identical files, and a reader never sees a half-written file (each file is written to a
@@ -51,7 +52,7 @@ def write_table(frame, name: str, out_dir: Path) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_text = frame.to_csv(index=False, lineterminator="\n")
-    atomic_write(out_dir / f"{name}.csv", csv_text.encode("utf-8"))
+    atomic_write(out_dir / f"{name}.csv", csv_text.encode("utf-8-sig"))
     arrow_types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
     schema = pa.schema([(f["name"], arrow_types[f.get("type", "string")]) for f in load_schema(name).fields])
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)

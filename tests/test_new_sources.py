@@ -26,7 +26,7 @@ def traditional(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def top100():
-    with open(ROOT / "output" / "ccid2020_top100.csv", encoding="utf-8") as handle:
+    with open(ROOT / "output" / "ccid2020_top100.csv", encoding="utf-8-sig") as handle:
         return [(int(r["rank"]), r["city"], r["province"]) for r in csv.DictReader(handle)]
 
 

@@ -95,5 +95,5 @@ def test_write_table_leaves_no_temporary_files(tmp_path):
     write_table(frame, "ccid2020_top100", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ccid2020_top100.csv", "ccid2020_top100.parquet"]
     assert (tmp_path / "ccid2020_top100.csv").read_text(encoding="utf-8") == (
-        "rank,city,province,adcode,n_sources,flags,region,division\n1,深圳市,广东省,440300,2,,华南,东部\n")
+        "\ufeffrank,city,province,adcode,n_sources,flags,region,division\n1,深圳市,广东省,440300,2,,华南,东部\n")
     assert pd.read_parquet(tmp_path / "ccid2020_top100.parquet")["adcode"].tolist() == ["440300"]
