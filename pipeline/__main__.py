@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", type=Path, default=ROOT / "raw", help="folder of source files (default: raw/)")
     run.add_argument("--out", type=Path, default=ROOT / "output", help="folder for the tables (default: output/)")
     run.add_argument("--workers", type=_positive, default=1, help="read and normalise sources in N processes")
-    run.add_argument("--no-cache", action="store_true", help="re-read every source instead of using OUT/.cache")
+    run.add_argument("--no-cache", action="store_true", help="re-read every source and re-validate every table instead of using OUT/.cache")
     normalize = commands.add_parser("normalize", help="print a file's normalised Simplified text, line for line")
     normalize.add_argument("file", type=Path)
     normalize.add_argument("--explain", action="store_true", help="print the repairs as JSON lines instead")
