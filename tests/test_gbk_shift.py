@@ -82,4 +82,24 @@ def test_synthetic_repair_rate_and_no_false_positives():
     without a flag being the safer outcome, and every negative case untouched."""
     cases = load("synthetic.jsonl")
     exact = sum(repair(c["damaged"], 1)[0] == c["clean"] for c in cases)
-    assert exact / len(cases) >= 0.8
+    assert exact / len(cases) >= 0.85
+
+
+def test_lexicon_evidence_from_jionlp_frequencies_and_quotation_marks():
+    """jionlp's word and character distributions widen the dictionary (看海 is not in jieba's); a
+    closing mark scores where a quotation is open; a quoted term scores when it is a word."""
+    from pipeline.normalize.lexicon import Lexicon, _jieba_entries, character_weights, dictionary
+
+    assert dictionary()["看海"] > 0 and "看海" not in _jieba_entries()[0]
+    assert character_weights()["网"] > character_weights()["湾"]
+    lexicon = Lexicon()
+    assert lexicon.score("不进“村”,是", {4}) > lexicon.score("不进“村、,是", {4})
+    # nothing open: the two marks differ only by how common they are
+    assert lexicon.score("不进村”,是", {3}) == pytest.approx(lexicon.score("不进村“,是", {3}), abs=0.01)
+    assert lexicon.score("、“看海”等", {3}) - lexicon.score("、“看常”等", {3}) > 2
+
+
+def test_a_quotation_closed_by_a_restored_mark():
+    """快递下“乡”不进“村” whose closing mark lost its trail byte: the open quotation decides."""
+    damaged = simulate("的运营经验，快递下“乡”不进“村”，是制约")
+    assert repair(damaged.replace("，", ","), 1)[0].endswith("不进“村”,是制约")

@@ -57,3 +57,13 @@ def test_detect_script():
     assert detect_script(["數據資源逐漸成為重要的生產資源"]) == "traditional"
     assert detect_script(["数据资源逐渐成为重要的生产资源"]) == "simplified"
     assert detect_script(["2020 | 0.91 |"]) == "none"
+
+
+def test_pinyin_summed_up_per_line_without_explain():
+    """The data_quality table gets one row per line; --explain one per annotation."""
+    lines = ["城市發(fā)展與區(qū)域", "沒有註音(SMILE)", "數據(shù jù)"]
+    fixed, summary = pinyin.remove_annotations(lines, 10, explain=False)
+    assert fixed == ["城市發展與區域", "沒有註音(SMILE)", "數據"]
+    assert [(r.line, r.column, r.before) for r in summary] == [(10, 4, "(fā)(qū)"), (12, 3, "(shù jù)")]
+    assert "columns 4, 11" in summary[0].reason
+    assert len(pinyin.remove_annotations(lines, 10, explain=True)[1]) == 3

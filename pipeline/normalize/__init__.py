@@ -36,7 +36,7 @@ def normalize_lines(lines: list[str], first_line: int = 1, explain: bool = False
         for index in lines_matching(out, trigger):
             out[index], found = repair(out[index], first_line + index)
             repairs.extend(found)
-    out, found = pinyin.remove_annotations(out, first_line)
+    out, found = pinyin.remove_annotations(out, first_line, explain)
     repairs.extend(found)
     repairs.sort(key=lambda r: (r.line, r.column))
     converted, found = script.convert_lines(out, first_line, explain)

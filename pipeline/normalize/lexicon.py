@@ -1,28 +1,37 @@
 """How plausible a restored character is in its context: the scorer the byte-damage repair consults.
 
 Evidence, each from a maintained source or from the documents themselves:
-- words of jieba's dictionary (349k words with corpus frequencies), looked up in Simplified form;
+- words with corpus frequencies: jieba's dictionary (349k words) and jionlp's word distribution (197k
+  words, 67k of them not in jieba: 看海, 张网, 专病), its counts put on jieba's scale; looked up in
+  Simplified form;
+- how common each character is (jionlp's character distribution), to order candidates nothing else
+  separates;
 - the gazetteer's names (provinces, cities, counties, official and short);
 - reference text: n-grams of clean text (other sources in the run, clean lines of the same
   document), so the same sentence in a cleaner copy outweighs everything else;
 - sentence punctuation: a full stop between two runs of text, the one restored character a
-  dictionary cannot score.
+  dictionary cannot score;
+- quotation marks: a closing mark where a quotation is open, and a short quoted term that is a word
+  (“看海”), since prose quotes terms far more often than fragments.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from pipeline.normalize.script import to_simplified
+from pipeline.package_data import jionlp_distribution, package_file
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _PLACE_WEIGHT = 3.5  # a gazetteer name counts like a dictionary word of frequency ~3000
 _REFERENCE_WEIGHT = 6.0  # an n-gram seen in clean reference text outweighs any dictionary evidence
 _STOP_WEIGHT = 3.5
+_QUOTE_WEIGHT = 2.0  # a closing mark that closes the open quotation
+_TERM_WEIGHT = 2.0  # a quoted term of two to six characters that is a dictionary word or place name
+_QUOTE_PAIRS = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "）": "（", "】": "【"}
+_QUOTED_TERM = re.compile(r"“([\u3400-\u4dbf\u4e00-\u9fff]{2,6})”")
 _RARE_SINGLE = math.log10(2000)  # a lone character rarer than this is suspect (杆 1441, 孟 884, 嗽 271)
 _CHAR_WEIGHT = 0.1  # common characters: enough to order candidates, never enough to decide alone
 _OPENERS = "“‘「『《（(【"
@@ -36,13 +45,9 @@ REFERENCE_N = 4
 def _jieba_entries() -> tuple[dict[str, float], dict[str, float]]:
     """jieba's dictionary as (words of two characters or more, single characters), each entry mapped
     to log10(frequency + 1); read from the package's data file without importing jieba."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the jieba package is not installed; run `make setup`")
-    path = Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
     words: dict[str, float] = {}
     singles: dict[str, float] = {}
-    with open(path, encoding="utf-8") as handle:
+    with open(package_file("jieba", "dict.txt"), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split(" ")
             if len(parts) >= 2:
@@ -50,8 +55,34 @@ def _jieba_entries() -> tuple[dict[str, float], dict[str, float]]:
     return words, singles
 
 
+@lru_cache(maxsize=1)
+def _jionlp_shift() -> float:
+    """log10 of how much larger jionlp's corpus counts are than jieba's, over the words both have."""
+    jieba_words = _jieba_entries()[0]
+    theirs = ours = 0.0
+    for word, count in _jionlp_words().items():
+        if word in jieba_words:
+            theirs += count
+            ours += 10 ** jieba_words[word] - 1
+    return math.log10(theirs / ours) if ours and theirs else 0.0
+
+
+@lru_cache(maxsize=1)
+def _jionlp_words() -> dict[str, int]:
+    return {w: n for w, n in jionlp_distribution("word_distribution").items() if len(w) >= 2 and _CJK.match(w)}
+
+
+@lru_cache(maxsize=1)
 def dictionary() -> dict[str, float]:
-    return _jieba_entries()[0]
+    """Words of two characters or more to log10(frequency + 1) on jieba's scale: the larger of
+    jieba's figure and jionlp's (scaled)."""
+    words = dict(_jieba_entries()[0])
+    shift = _jionlp_shift()
+    for word, count in _jionlp_words().items():
+        scaled = max(math.log10(count + 1) - shift, 0.0)
+        if scaled > words.get(word, 0.0):
+            words[word] = scaled
+    return words
 
 
 def single_characters() -> dict[str, float]:
@@ -60,13 +91,11 @@ def single_characters() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def character_weights() -> dict[str, float]:
-    """log10 of how often each character occurs in the dictionary's words, weighted by frequency:
-    the "common characters" evidence, used to order candidates nothing else separates."""
-    totals: dict[str, float] = {}
-    for word, weight in dictionary().items():
-        for char in set(word):
-            totals[char] = totals.get(char, 0.0) + 10 ** weight
-    return {char: math.log10(total + 1) for char, total in totals.items()}
+    """log10 of each character's corpus frequency (jionlp's character distribution) on jieba's
+    scale: the "common characters" evidence, used to order candidates nothing else separates."""
+    shift = _jionlp_shift()
+    return {char: max(math.log10(count + 1) - shift, 0.0)
+            for char, count in jionlp_distribution("char_distribution").items() if len(char) == 1}
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +137,16 @@ def simplify_chars(text: str) -> str:
     return "".join(_simple_char(c) for c in text)
 
 
+def _closes_quotation(text: str, p: int) -> float:
+    """A closing mark earns its weight when the text before it holds an opening mark of its pair
+    that nothing has closed yet; any other restored mark earns nothing here."""
+    opener = _QUOTE_PAIRS.get(text[p])
+    if opener is None:
+        return 0.0
+    before = text[:p]
+    return _QUOTE_WEIGHT if before.rfind(opener) > before.rfind(text[p]) else 0.0
+
+
 class Lexicon:
     """Scores windows of text; ``references`` are clean texts whose n-grams count as strong evidence."""
 
@@ -141,7 +180,12 @@ class Lexicon:
                     total += _REFERENCE_WEIGHT
         weights = character_weights()
         for p in positions:
-            total += self._punctuation(simple, p) + _CHAR_WEIGHT * weights.get(simple[p], 0.0)
+            total += (self._punctuation(simple, p) + _closes_quotation(simple, p)
+                      + _CHAR_WEIGHT * weights.get(simple[p], 0.0))
+        for term in _QUOTED_TERM.finditer(simple):
+            if any(term.start(1) <= p < term.end(1) for p in positions) and (
+                    term.group(1) in self.words or term.group(1) in self.places):
+                total += _TERM_WEIGHT
         return total
 
     def covered(self, text: str) -> set[int]:

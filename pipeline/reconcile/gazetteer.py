@@ -11,13 +11,10 @@ Names are looked up as written in the sources after normalisation: official name
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 # Second-level entries that group counties rather than name a city.
 _GROUPING_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖行政区划"}
@@ -38,13 +35,6 @@ class Division:
     @property
     def is_municipality(self) -> bool:
         return self.level == "province" and self.name.endswith("市")
-
-
-def _location_zip() -> Path:
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the jionlp package is not installed; run `make setup`")
-    return Path(list(spec.submodule_search_locations)[0]) / "dictionary" / "china_location.zip"
 
 
 class Gazetteer:
@@ -155,8 +145,9 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    with zipfile.ZipFile(_location_zip()) as archive:
-        text = archive.read(archive.namelist()[0]).decode("utf-8")
+    from pipeline.package_data import package_file, zipped_text
+
+    text = zipped_text(package_file("jionlp", "dictionary", "china_location.zip"))
     entries = []
     for line in io.StringIO(text):
         depth = len(line) - len(line.lstrip("\t"))
