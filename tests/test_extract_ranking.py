@@ -93,3 +93,23 @@ def test_a_row_with_an_empty_last_cell_or_a_tied_rank_stays_in_the_table():
 def test_numbered_headings_are_not_a_ranking():
     assert tables_in("1、加大新兴技术应用,拓展城市数字场景化应用\n2、城市生态持续完善,数据治理水平将大幅提升\n"
                      "3、聚焦城市微单元,助力构建基层精细治理体系\n") == []
+
+
+def test_a_note_after_a_row_is_kept_aside_and_the_table_stays_whole():
+    """One row with an extra cell (并列) in a two-column table: one table, the note on the row."""
+    text = "排名 | 城市 | 省份\n" + "\n".join(
+        f"{r} | {c} | {p}" + (" | 并列" if r == 3 else "")
+        for r, (c, p) in enumerate([("深圳市", "广东省"), ("上海市", "上海市"), ("北京市", "北京市"),
+                                    ("广州市", "广东省"), ("杭州市", "浙江省")], start=1))
+    table, = tables_in(text)
+    assert table.width == 2 and [row.rank for row in table.rows] == [1, 2, 3, 4, 5]
+    assert table.rows[2].fields == ["北京市", "北京市"] and table.rows[2].extra == ["并列"]
+    assert all(not row.extra for row in table.rows if row.rank != 3)
+
+
+def test_a_note_after_the_last_group_of_a_two_group_row():
+    text = "\n".join(f"{r}\t{a}\t{r + 3}\t{b}" + ("\t并列" if r == 2 else "")
+                     for r, (a, b) in enumerate([("深圳市", "广州市"), ("上海市", "杭州市"), ("北京市", "成都市")], start=1))
+    table, = tables_in(text)
+    assert (table.groups, table.width, len(table.rows)) == (2, 1, 6)
+    assert [row.extra for row in table.rows if row.extra] == [["并列"]]

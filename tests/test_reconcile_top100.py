@@ -76,3 +76,29 @@ def test_declared_whitepaper_is_the_reference(gaz, monkeypatch):
     rival = resolved("rival", list(reversed(CITIES)), gaz, quality)
     copies, others = find_copies([rival, paper])
     assert copies == [paper] and others == [rival]
+
+
+def test_province_in_brackets_after_the_city(gaz):
+    """``1. 深圳市（广东省）``: the city resolves, the bracket is read as its province and checked;
+    a bracket that is no province is recorded, not lost."""
+    from pipeline.extract.ranking import find_ranking_tables
+
+    names = ["深圳市（广东省）", "上海市(上海)", "北京市（北京市）", "广州市（广东省）", "南京市（并列）"]
+    lines = [f"{rank}. {name}" for rank, name in enumerate(names, start=1)]
+    table, = find_ranking_tables(lines, [f"line {i}" for i in range(1, 6)])
+    quality = []
+    found = resolve_table("s", {}, table, gaz, quality)
+    assert [(res.city.name, res.province.name) for _, res, _, _ in found.rows] == [
+        ("深圳市", "广东省"), ("上海市", "上海市"), ("北京市", "北京市"), ("广州市", "广东省"), ("南京市", "江苏省")]
+    issues = {q.issue: q for q in quality}
+    assert issues["province in brackets after the city"].raw == "4 rows"
+    assert issues["note in brackets beside the city"].raw == "南京市（并列）"
+    assert "table has no province column" not in issues
+
+
+def test_a_note_cell_beyond_the_columns_is_recorded(gaz):
+    t = table(CITIES[:4], ["浙江省"] * 4)
+    t.rows[1].extra = ["并列"]
+    quality = []
+    resolve_table("s", {}, t, gaz, quality)
+    assert [(q.location, q.issue, q.raw) for q in quality] == [("line 2", "cell beyond the table's columns", "并列")]

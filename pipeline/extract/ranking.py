@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 _RANK = re.compile(r"^第?(\d{1,4})(?:名|位|\.|、)?$")
@@ -33,6 +34,7 @@ class RankingRow:
     location: str
     raw: str
     group: int
+    extra: list[str] = field(default_factory=list)  # cells beyond the table's width (a note such as 并列)
 
 
 @dataclass
@@ -118,13 +120,14 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
             groups.append((int(match.group(1)), []))
         else:
             groups[-1][1].append(cell)
-    widths = {len(fields) for _, fields in groups}
-    width = max(widths)
+    # The groups before the last fix the width; the last may be shorter (an empty cell, padded) or
+    # longer (a note after it, which the table cuts off and records).
+    width = len(groups[0][1])
     if not 1 <= width <= 3:
         return None
     for index, (_, fields) in enumerate(groups):
         if len(fields) != width:
-            if index != len(groups) - 1:
+            if index != len(groups) - 1 or len(fields) > width + 2:
                 return None
             fields.extend([""] * (width - len(fields)))
         if not any(fields):
@@ -145,41 +148,49 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         cells, kind = split_cells(line)
         groups = parse_groups(cells)
         if groups:
-            parsed.append((index, groups, (len(groups), len(groups[0][1]), kind)))
+            parsed.append((index, groups, (len(groups), kind)))
     tables: list[list[tuple[int, list, tuple]]] = []
     for entry in parsed:
         index, groups, signature = entry
         if tables:
             last_index, last_groups, last_signature = tables[-1][-1]
             between = [i for i in range(last_index + 1, index) if lines[i].strip()]
-            shorter = (signature[0], signature[2]) == (last_signature[0], last_signature[2]) and signature[1] < last_signature[1]
+            # Same number of column groups and separator, ranks going on: the same table, even when a
+            # row has an empty last cell or a note after it (the width is settled per table below).
             continues = (
-                (signature == last_signature or shorter)
+                signature == last_signature
                 and groups[0][0] >= last_groups[0][0]
                 and (not between or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + 1))
             )
-            if continues and shorter:  # a row with an empty last cell keeps the table's width
-                for _, fields in groups:
-                    fields.extend([""] * (last_signature[1] - len(fields)))
-                entry = (index, groups, last_signature)
             if continues:
                 tables[-1].append(entry)
                 continue
         tables.append([entry])
     found: list[RankingTable] = []
     for entries in tables:
-        n_groups, width, kind = entries[0][2]
+        n_groups, kind = entries[0][2]
         if sum(len(groups) for _, groups, _ in entries) < 3:
             continue
         if kind == "space" and not _sequential(entries):
             continue
+        width = _table_width(entries)
         header, caption = _header_and_caption(lines, entries[0][0])
         table = RankingTable(len(found) + 1, n_groups, width, header, caption)
         for index, groups, _ in entries:
             for g, (rank, fields) in enumerate(groups):
-                table.rows.append(RankingRow(rank, fields, locations[index], lines[index], g + 1))
+                cells = fields + [""] * (width - len(fields))
+                table.rows.append(RankingRow(rank, cells[:width], locations[index], lines[index], g + 1,
+                                             [c for c in cells[width:] if c]))
         found.append(table)
     return found
+
+
+def _table_width(entries) -> int:
+    """The number of fields most rows have (the first row's on a tie): shorter rows are padded with
+    empty cells, longer rows' extra cells are kept aside as notes."""
+    widths = Counter(len(groups[0][1]) for _, groups, _ in entries)
+    first = len(entries[0][1][0][1])
+    return max(widths, key=lambda w: (widths[w], w == first))
 
 
 def _sequential(entries) -> bool:

@@ -8,6 +8,7 @@ city is the majority over the copies; a tie is flagged; every disagreement is a 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,12 +47,23 @@ class SourceTable:
         return frozenset((rank, adcode) for rank, adcode in by_rank.items() if adcode)
 
 
+_PARENTHESISED = re.compile(r"^(?P<name>[^（()）]+?)\s*[（(](?P<note>[^（()）]+)[）)]$")
+
+
+def name_and_note(value: str) -> tuple[str, str]:
+    """``深圳市（广东省）`` -> (深圳市, 广东省): a name with a parenthesised note after it (a
+    province, 并列); the note is '' when there is none."""
+    match = _PARENTHESISED.match(value.strip())
+    return (match["name"].strip(), match["note"].strip()) if match else (value, "")
+
+
 def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, int | None]:
-    """(city field, province field) by content, the header breaking ties; None when absent."""
+    """(city field, province field) by content, the header breaking ties; None when absent. A
+    field's value is read without a parenthesised note (``深圳市（广东省）`` counts as a city)."""
     roles = table.roles()
     city_share, province_share = [], []
     for i in range(table.width):
-        values = [row.fields[i] for row in table.rows if row.fields[i].strip()]
+        values = [name_and_note(row.fields[i])[0] for row in table.rows if row.fields[i].strip()]
         total = max(len(table.rows), 1)
         city_share.append(sum(bool(gaz.cities(v.replace(" ", ""))) for v in values) / total)
         province_share.append(
@@ -79,14 +91,28 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
         return None
     resolved = SourceTable(source_id, meta, table, city_field, province_field)
     name = f"ranking table {table.table_no}"
+    in_notes = 0
     for row in table.rows:
         province_raw = row.fields[province_field] if province_field is not None else None
-        res = resolve_city(row.fields[city_field], province_raw, gaz)
-        for note in res.notes:
-            quality.append(QualityRecord(source_id, row.location, name, note.issue, note.raw, note.resolved,
-                                         note.action))
+        city_raw, note = name_and_note(row.fields[city_field])
+        if note and province_raw is None and gaz.province(note) is not None:
+            province_raw, in_notes = note, in_notes + 1
+        elif note:
+            quality.append(QualityRecord(source_id, row.location, name, "note in brackets beside the city",
+                                         row.fields[city_field], city_raw, "the note is not a province; left out"))
+        res = resolve_city(city_raw, province_raw, gaz)
+        for text_note in res.notes:
+            quality.append(QualityRecord(source_id, row.location, name, text_note.issue, text_note.raw,
+                                         text_note.resolved, text_note.action))
+        for extra in row.extra:
+            quality.append(QualityRecord(source_id, row.location, name, "cell beyond the table's columns", extra,
+                                         "", "not part of the row (a note such as 并列); recorded here"))
         resolved.rows.append((row.rank, res, row.location, row.raw))
-    if province_field is None:
+    if in_notes:
+        quality.append(QualityRecord(
+            source_id, f"{table.location} ff.", name, "province in brackets after the city",
+            f"{in_notes} rows", "province of each city from its brackets", "read, checked against the gazetteer"))
+    elif province_field is None:
         quality.append(QualityRecord(
             source_id, f"{table.location} ff.", name, "table has no province column",
             f"{len(table.rows)} rows", "province of each city from the gazetteer", "inferred"))
