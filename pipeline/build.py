@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from pipeline.findings import SourceFindings
 from pipeline.model import QualityRecord
 from pipeline.run import Source
 
@@ -25,7 +27,20 @@ _TAHAOO_KEYS = {"index": (("series", "rank"), ("city", "index")), "scores": (("t
 class Context:
     gaz: object
     quality: list[QualityRecord]
+    cache: Path | None = None  # where each source's findings are kept between runs; None keeps nothing
     claimed: dict[str, set[str]] = field(default_factory=dict)  # source -> locations another table used
+    stored: dict[str, SourceFindings] = field(default_factory=dict)
+
+    def found(self, source: Source, key, compute):
+        """``compute(records)`` for this source, or its stored result: see pipeline.findings."""
+        doc = source.doc
+        if doc.source_id not in self.stored:
+            self.stored[doc.source_id] = SourceFindings(self.cache, doc.sha256, doc.source_id)
+        return self.stored[doc.source_id].get(key, compute, self.quality)
+
+    def save(self) -> None:
+        for findings in self.stored.values():
+            findings.save()
 
     def is_province(self, text: str) -> bool:
         return self.gaz.province(text.replace(" ", "")) is not None
@@ -39,14 +54,16 @@ def priority(source: Source) -> tuple:
     return (source.row["kind"] != "whitepaper", source.row["source_id"])
 
 
-def build_tables(sources: list[Source], corrections, quality: list[QualityRecord]) -> tuple[dict[str, list[dict]], dict]:
-    """Every table, and the summaries that go to the validation report beside the expectations."""
+def build_tables(sources: list[Source], corrections, quality: list[QualityRecord],
+                 cache: Path | None = None) -> tuple[dict[str, list[dict]], dict]:
+    """Every table, and the summaries that go to the validation report beside the expectations;
+    ``cache`` keeps each source's findings between runs."""
     from pipeline.claims import check_claims
     from pipeline.reconcile.gazetteer import gazetteer
     from pipeline.reconcile.panel import city_panel
     from pipeline.reconcile.regions import attach_regions, distribution
 
-    ctx = Context(gazetteer(), quality)
+    ctx = Context(gazetteer(), quality, cache)
     readable = sorted((s for s in sources if s.doc is not None), key=priority)
     paper = white_paper_tables(readable, corrections, ctx)
     rival = tahaoo_tables(readable, ctx)
@@ -67,6 +84,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         "unknown_rankings": unknown,
     }
     tables["claims"] = check_claims(claims, tables, _discrepancies())
+    ctx.save()
     return tables, {"city_panel": panel_summary}
 
 
@@ -110,15 +128,17 @@ def white_paper_tables(readable: list[Source], corrections, ctx: Context) -> dic
     domain_rows, indicators, stages, regions = [], [], [], []
     for source in readable:
         doc, lines = source.doc, source.lines
-        for table in find_province_lists(lines, doc.locations, ctx.is_province):
+        lists = ctx.found(source, "province lists", lambda _: find_province_lists(lines, doc.locations, ctx.is_province))
+        for n, table in enumerate(lists):
             why = _not_a_domain_list(table, source)
             if why:
                 ctx.quality.append(QualityRecord(doc.source_id, table.location, "ccid2020_domain_top100",
                                                  "province list left out of the domain lists", table.caption,
                                                  "", why))
                 continue
-            domain_rows.extend(reconcile_list(doc.source_id, table, ctx.gaz, ctx.quality))
-        for table in find_indicator_tables(lines, doc.locations):
+            domain_rows.extend(ctx.found(source, ("domain list", n),
+                                         lambda records: reconcile_list(doc.source_id, table, ctx.gaz, records)))
+        for table in ctx.found(source, "indicator tables", lambda _: find_indicator_tables(lines, doc.locations)):
             ctx.claimed.setdefault(doc.source_id, set()).update(row.location for row in table.rows)
             if indicators:
                 ctx.quality.append(QualityRecord(
@@ -126,8 +146,10 @@ def white_paper_tables(readable: list[Source], corrections, ctx: Context) -> dic
                     f"{len(table.rows)} rows", "", "not used: the first table of the highest-priority source is published"))
                 continue
             indicators = reconcile_indicators(doc.source_id, table, corrections.indicator, ctx.quality)
-        stages.extend((doc.source_id, stage) for stage in find_stages(lines, doc.locations))
-        regions.extend((doc.source_id, region) for region in find_regions(lines, doc.locations, ctx.is_province))
+        stages.extend((doc.source_id, stage)
+                      for stage in ctx.found(source, "stages", lambda _: find_stages(lines, doc.locations)))
+        regions.extend((doc.source_id, region) for region in ctx.found(
+            source, "regions", lambda _: find_regions(lines, doc.locations, ctx.is_province)))
     domain_rows = merge_copies(domain_rows, ("domain", "adcode"), ("province",), "ccid2020_domain_top100", ctx.quality)
     domain_rows = add_corrections(domain_rows, corrections.domain_cities, ctx.gaz, ctx.quality)
     return {
@@ -147,7 +169,8 @@ def case_rows(readable: list[Source], domains: set[str], ctx: Context) -> list[d
     cases = []
     for source in readable:
         source_id = source.doc.source_id
-        scan = find_cases(source.lines, source.doc.locations, domains, ctx.is_city)
+        scan = ctx.found(source, ("cases", tuple(sorted(domains))),
+                         lambda _: find_cases(source.lines, source.doc.locations, domains, ctx.is_city))
         for case in scan.cases:
             if case.domain:
                 cases.append((source_id, case))
@@ -175,19 +198,22 @@ def tahaoo_tables(readable: list[Source], ctx: Context) -> dict[str, list[dict]]
     rows: dict[str, list[dict]] = {kind: [] for kind in TAHAOO_TABLES}
     for source in readable:
         doc, lines = source.doc, source.lines
-        if not any(_PUBLISHER.search(line) for line in lines):
+        if not ctx.found(source, "names Tahaoo", lambda _: any(_PUBLISHER.search(line) for line in lines)):
             continue  # a score table in another publisher's document is not Tahaoo's
-        for table in find_tables(lines, doc.locations):
-            kind = tahaoo.classify(table)
+        found = ctx.found(source, "tables", lambda _: [(t, tahaoo.classify(t)) for t in find_tables(lines, doc.locations)])
+        for n, (table, kind) in enumerate(found):
             if kind == "other":
                 continue
             ctx.claimed.setdefault(doc.source_id, set()).update(row.location for row in table.rows)
             if kind == "apps":
-                rows[kind].extend(tahaoo.app_rows(doc.source_id, table, ctx.quality))
+                rows[kind].extend(ctx.found(source, ("tahaoo", n),
+                                            lambda records: tahaoo.app_rows(doc.source_id, table, records)))
             else:
-                rows[kind].extend(builders[kind](doc.source_id, table, ctx.gaz, ctx.quality))
-        for location, items in tahaoo.find_town_lines(lines, doc.locations):
-            rows["towns"].extend(tahaoo.town_rows(doc.source_id, location, items, ctx.gaz, ctx.quality))
+                rows[kind].extend(ctx.found(source, ("tahaoo", n), lambda records: builders[kind](
+                    doc.source_id, table, ctx.gaz, records)))
+        rows["towns"].extend(ctx.found(source, "tahaoo towns", lambda records: [
+            row for location, items in tahaoo.find_town_lines(lines, doc.locations)
+            for row in tahaoo.town_rows(doc.source_id, location, items, ctx.gaz, records)]))
     return {TAHAOO_TABLES[kind]: merge_copies(found, *_TAHAOO_KEYS[kind], TAHAOO_TABLES[kind], ctx.quality)
             for kind, found in rows.items()}
 
@@ -201,12 +227,15 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     city_rankings, unknown = [], []
     for source in readable:
         doc = source.doc
-        tables = find_ranking_tables(source.lines, doc.locations)
+        tables = ctx.found(source, "ranking tables", lambda _: find_ranking_tables(source.lines, doc.locations))
         source.row["n_tables"] = len(tables)
         claimed = ctx.claimed.get(doc.source_id, set())
         other_edition = _other_edition(source)
-        for table in tables:
-            resolved = resolve_table(doc.source_id, doc.meta, table, ctx.gaz, ctx.quality)
+        for n, table in enumerate(tables):
+            resolved = ctx.found(source, ("ranking", n),
+                                 lambda records: resolve_table(doc.source_id, {}, table, ctx.gaz, records))
+            if resolved is not None:
+                resolved.meta = doc.meta  # the manifest's word, which is not part of what is stored
             if resolved is not None and other_edition:
                 ctx.quality.append(QualityRecord(
                     doc.source_id, table.location, f"ranking table {table.table_no}",
@@ -245,6 +274,8 @@ def claims_rows(readable: list[Source], paper: dict[str, list[dict]], ctx: Conte
     divisions = set(economic_divisions().values())
     claims = []
     for source in readable:
-        claims.extend(extract_claims(source.doc.source_id, source.lines, source.doc.locations,
-                                     source.row["edition"], ctx.gaz, regions, divisions))
+        key = ("claims", source.row["edition"], tuple(sorted(regions)), tuple(sorted(divisions)))
+        claims.extend(ctx.found(source, key, lambda _: extract_claims(
+            source.doc.source_id, source.lines, source.doc.locations, source.row["edition"], ctx.gaz, regions,
+            divisions)))
     return claims

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.model import Document, PipelineError, Repair
 
-_CODE = ["ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "normalize", "data", "reconcile/gazetteer.py"]
+_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "normalize", "data", "reconcile/gazetteer.py")
 
 
 @dataclass
@@ -31,12 +31,15 @@ class Prepared:
     edition: int | None = None
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of every file that decides what reading and normalising produce."""
+@lru_cache(maxsize=None)
+def code_fingerprint(entries: tuple[str, ...] = _CODE) -> str:
+    """Hash of every file (under pipeline/) that decides what a cached step produces, and of the
+    versions of the packages whose data it reads."""
+    from importlib.metadata import version
+
     root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for entry in _CODE:
+    digest = hashlib.sha256(" ".join(version(p) for p in ("jionlp", "jieba", "opencc")).encode())
+    for entry in entries:
         target = root / entry
         files = sorted(target.rglob("*")) if target.is_dir() else [target]
         for path in files:

@@ -144,7 +144,8 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) ->
         log(f"failed: {exc} (corrections not applied)")
         corrections, corrections_failed = Corrections(), True
     log(f"  {len(sources)} sources read; extracting and reconciling tables")
-    tables, summaries = build_tables(sources, corrections, quality)
+    tables, summaries = build_tables(sources, corrections, quality,
+                                     out_dir / ".cache" / "findings" if use_cache else None)
     neutralise_formulas(tables, quality)
     tables["data_quality"] = [vars(q) for q in quality]
     neutralise_formulas({"data_quality": tables["data_quality"]}, quality)

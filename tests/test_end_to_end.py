@@ -293,3 +293,33 @@ def test_workers_and_cache_give_byte_identical_tables(seed_run, tmp_path):
     assert any((again / ".cache").iterdir())
     for path in sorted(out.glob("*.csv")):
         assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_rerun_takes_each_sources_findings_and_validation_from_the_cache(seed_run, tmp_path, monkeypatch):
+    """Second run over the same raw/: no table is searched for again and no suite is run again, and
+    the tables are byte-identical; a new file is searched (only that one)."""
+    import shutil
+
+    from pipeline.extract import ranking
+    from pipeline.run import run
+    from pipeline.validate import suites
+
+    _, out = seed_run
+    raw, again = tmp_path / "raw", tmp_path / "again"
+    shutil.copytree(ROOT / "raw", raw)
+    assert run(raw, again) == 0
+    searched = []
+    original = ranking.find_ranking_tables
+    monkeypatch.setattr(ranking, "find_ranking_tables", lambda lines, locations: searched.append(len(lines))
+                        or original(lines, locations))
+    monkeypatch.setattr(suites.SuiteRunner, "run", lambda self, pending: pytest.fail(f"suites run for {sorted(pending)}"))
+    assert run(raw, again, workers=1) == 0
+    assert searched == []
+    for path in sorted(out.glob("*.csv")):
+        assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+    (raw / "extra.txt").write_text("排名 | 城市\n1 | 深圳市\n2 | 上海市\n3 | 北京市\n", encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setattr(ranking, "find_ranking_tables", lambda lines, locations: searched.append(len(lines))
+                        or original(lines, locations))
+    run(raw, again)
+    assert searched == [4]

@@ -1,0 +1,67 @@
+"""What one source holds, found and resolved without looking at any other source, kept between runs.
+
+Building the tables has two kinds of work: per source (find the tables of a text, resolve their
+names against the gazetteer) and across sources (merge copies, vote, check claims). The first is
+most of the cost and, for a source whose bytes and id have not changed, gives the same answer every
+run; so each such result is stored in ``OUT/.cache/findings/`` under the source's sha256, its id and
+a fingerprint of the code, with the data-quality records it made. A re-run after adding one file
+recomputes only that file's findings.
+
+Results are stored pickled the moment they are computed and unpickled when used, so what the
+cross-source steps later do to them never leaks into the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Hashable
+from pathlib import Path
+
+from pipeline.model import QualityRecord
+from pipeline.prepare import _CODE as _READING_CODE
+
+# what reads the text (its lines are the input) and what finds and resolves tables in it
+_CODE = (*_READING_CODE, "findings.py", "build.py", "claims.py", "extract", "reconcile")
+
+
+class SourceFindings:
+    """The stored findings of one source; ``cache`` None keeps nothing (``--no-cache``)."""
+
+    def __init__(self, cache: Path | None, sha256: str, source_id: str):
+        from pipeline.prepare import code_fingerprint
+
+        self.path = None
+        self.entries: dict[Hashable, bytes] = {}
+        self.changed = False
+        if cache is None:
+            return
+        who = hashlib.sha256(f"{sha256}\n{source_id}\n{code_fingerprint(_CODE)}".encode()).hexdigest()
+        self.path = cache / f"{who}.pickle"
+        if self.path.exists():
+            try:
+                self.entries = pickle.loads(self.path.read_bytes())
+            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                self.entries = {}
+
+    def get(self, key: Hashable, compute: Callable[[list[QualityRecord]], object],
+            quality: list[QualityRecord]):
+        """``compute(records)`` the first time (it appends its data-quality records to ``records``),
+        the stored result after; either way the records are added to ``quality``."""
+        if key not in self.entries:
+            records: list[QualityRecord] = []
+            result = compute(records)
+            self.entries[key] = pickle.dumps((result, records))
+            self.changed = True
+        result, records = pickle.loads(self.entries[key])
+        quality.extend(records)
+        return result
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(self.entries))
+        temporary.replace(self.path)
+        self.changed = False
