@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
 
 
 def lines_matching(lines: list[str], pattern: re.Pattern, text: str | None = None) -> list[int]:
     """Indexes of the lines where ``pattern`` occurs; ``text`` is "\\n".join(lines) when at hand."""
     if text is None:
         text = "\n".join(lines)
-    if not pattern.search(text):
-        return []
-    starts = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
-    return sorted({bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text)})
+    found = []
+    index = previous = 0
+    for match in pattern.finditer(text):
+        index += text.count("\n", previous, match.start())  # newlines counted in C, from the last match on
+        previous = match.start()
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
+
