@@ -49,6 +49,15 @@ def discover(raw_dir: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
 
 
+def unread_folders(raw_dir: Path) -> list[Path]:
+    """Sub-folders of raw/ other than corrections/: their files are not sources, which a user who
+    dropped a folder in would not expect without being told."""
+    from pipeline.curated import CORRECTIONS_DIR
+
+    return sorted(p for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and p.name != CORRECTIONS_DIR)
+
+
 def infer_edition(lines: list[str]) -> int | None:
     """The year a document is about when the manifest does not say: the year most often written as a
     date or a title year (``2020年``, ``2020中国…``, ``2019-2020年度``, ``《2021…》``); None when none is."""

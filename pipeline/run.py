@@ -32,13 +32,21 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
                  cache: Path | None = None) -> list[Source]:
     """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
     bytes were read by the same code before), in file-name order whatever the number of workers."""
-    from pipeline.manifest import discover, load_manifest
+    from pipeline.manifest import MANIFEST, discover, load_manifest, unread_folders
     from pipeline.prepare import prepare_all
 
     manifest = load_manifest(raw_dir)
     files = discover(raw_dir)
     for name in sorted(set(manifest) - {p.name for p in files}):
-        log(f"warning: raw/sources.toml lists {name!r}, which is not in {raw_dir}")
+        why = f"{raw_dir.name}/{MANIFEST} lists {name!r}, which is not in {raw_dir}: add the file or remove the entry"
+        log(f"warning: {why}")
+        quality.append(QualityRecord(name, MANIFEST, "sources", "listed source missing", name, "", why))
+    for folder in unread_folders(raw_dir):
+        why = (f"{folder.name}/ is a folder: files in sub-folders of {raw_dir.name}/ are not read; "
+               f"move them into {raw_dir.name}/ itself to process them")
+        log(f"warning: {why}")
+        quality.append(QualityRecord(folder.name, f"{raw_dir.name}/{folder.name}/", "sources", "folder not read",
+                                     folder.name, "", why))
     prepared = prepare_all(files, [manifest.get(p.name, {}) for p in files], workers, cache)
     ids = unique_ids(files)
     # Of several files with the same bytes, the one the manifest describes is kept (else the first by name).

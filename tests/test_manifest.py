@@ -49,3 +49,23 @@ def test_unlisted_source_is_processed_with_a_warning(tmp_path):
     assert source.row["status"] == "ok" and source.row["edition"] == 2020
     assert "not listed in raw/sources.toml" in source.row["message"]
     assert "edition 2020 inferred" in source.row["message"]
+
+
+def test_a_missing_listed_file_and_a_folder_are_recorded_not_ignored(tmp_path):
+    """A manifest entry whose file is absent and a folder dropped into raw/ each get a data_quality
+    row that says what to do; the sources that are there are still read."""
+    from pipeline.model import QualityRecord
+    from pipeline.run import read_sources
+
+    (tmp_path / "sources.toml").write_text('["gone.txt"]\nkind = "repost"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("排名 | 城市\n1 | 深圳市\n", encoding="utf-8")
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "b.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "corrections").mkdir()
+    quality: list[QualityRecord] = []
+    sources = read_sources(tmp_path, quality)
+    assert [s.row["file"] for s in sources] == ["a.txt"]
+    recorded = {(q.source_id, q.issue) for q in quality}
+    assert {("gone.txt", "listed source missing"), ("more", "folder not read")} <= recorded
+    assert not any(q.source_id == "corrections" for q in quality)
+    assert any("move them into" in q.action for q in quality if q.issue == "folder not read")
