@@ -39,8 +39,12 @@ class Context:
         return self.stored[doc.source_id].get(key, compute, self.quality)
 
     def save(self) -> None:
+        from pipeline.prepare import prune_cache
+
         for findings in self.stored.values():
             findings.save()
+        if self.cache is not None:
+            prune_cache(self.cache, {f.path.name for f in self.stored.values()}, ".pickle")
 
     def is_province(self, text: str) -> bool:
         return self.gaz.province(text.replace(" ", "")) is not None

@@ -33,6 +33,7 @@ class SourceFindings:
 
         self.path = None
         self.entries: dict[Hashable, bytes] = {}
+        self.used: set[Hashable] = set()
         self.changed = False
         if cache is None:
             return
@@ -48,6 +49,7 @@ class SourceFindings:
             quality: list[QualityRecord]):
         """``compute(records)`` the first time (it appends its data-quality records to ``records``),
         the stored result after; either way the records are added to ``quality``."""
+        self.used.add(key)
         if key not in self.entries:
             records: list[QualityRecord] = []
             result = compute(records)
@@ -58,7 +60,14 @@ class SourceFindings:
         return result
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
+        """Store what this run computed, dropping what it no longer asked for (findings for another
+        set of domain names or regions)."""
+        if self.path is None:
+            return
+        if set(self.entries) - self.used:
+            self.entries = {key: value for key, value in self.entries.items() if key in self.used}
+            self.changed = True
+        if not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")

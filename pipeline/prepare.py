@@ -18,7 +18,8 @@ from pathlib import Path
 
 from pipeline.model import Document, PipelineError, Repair
 
-_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "normalize", "data", "reconcile/gazetteer.py")
+_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "package_data.py", "normalize", "data",
+         "reconcile/gazetteer.py")
 
 
 @dataclass
@@ -35,10 +36,14 @@ class Prepared:
 def code_fingerprint(entries: tuple[str, ...] = _CODE) -> str:
     """Hash of every file (under pipeline/) that decides what a cached step produces, and of the
     versions of the packages whose data it reads."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     root = Path(__file__).resolve().parent
-    digest = hashlib.sha256(" ".join(version(p) for p in ("jionlp", "jieba", "opencc")).encode())
+    try:
+        versions = " ".join(version(p) for p in ("jionlp", "jieba", "opencc"))
+    except PackageNotFoundError as missing:
+        raise RuntimeError(f"the {missing.name} package is not installed; run `make setup`") from None
+    digest = hashlib.sha256(versions.encode())
     for entry in entries:
         target = root / entry
         files = sorted(target.rglob("*")) if target.is_dir() else [target]
@@ -49,6 +54,19 @@ def code_fingerprint(entries: tuple[str, ...] = _CODE) -> str:
     return digest.hexdigest()[:16]
 
 
+def cache_name(sha256: str) -> str:
+    return f"{sha256}-{code_fingerprint()}.pickle"
+
+
+def prune_cache(folder: Path, keep: set[str], suffix: str) -> None:
+    """Delete the ``*suffix`` files of ``folder`` this run did not use (sources removed or changed,
+    tables that changed, code that changed), so the cache does not grow run after run."""
+    if folder.is_dir():
+        for path in folder.glob(f"*{suffix}"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
 def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
     cached = None
     if cache is not None:
@@ -56,7 +74,7 @@ def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
             key = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             key = None
-        cached = cache / f"{key}-{code_fingerprint()}.pickle" if key else None
+        cached = cache / cache_name(key) if key else None
         if cached is not None and cached.exists():
             try:
                 done = pickle.loads(cached.read_bytes())

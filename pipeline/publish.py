@@ -38,7 +38,8 @@ def datapackage(tables: list[str], sources: list[dict]) -> dict:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "title": schema.get("title", name),
-            "description": schema.get("description", ""),
+            "description": (schema.get("description", "") + " UTF-8 with a byte-order mark (for Excel); Python's "
+                            "csv module reads it with encoding='utf-8-sig'.").strip(),
             "schema": {
                 "fields": [{k: v for k, v in field.items() if k in ("name", "type", "description", "constraints")}
                            for field in schema["fields"]],

@@ -33,7 +33,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
     """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
     bytes were read by the same code before), in file-name order whatever the number of workers."""
     from pipeline.manifest import MANIFEST, discover, load_manifest, unread_folders
-    from pipeline.prepare import prepare_all
+    from pipeline.prepare import cache_name, prepare_all, prune_cache
 
     manifest = load_manifest(raw_dir)
     files = discover(raw_dir)
@@ -89,6 +89,8 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
             log(f"warning: {path.name}: {message}")
         quality.extend(repair_records(doc, done.repairs))
         sources.append(Source(row, doc, done.lines, done.repairs))
+    if cache is not None:
+        prune_cache(cache, {cache_name(done.doc.sha256) for done in prepared if done.doc is not None}, ".pickle")
     return sources
 
 

@@ -323,3 +323,8 @@ def test_a_rerun_takes_each_sources_findings_and_validation_from_the_cache(seed_
                         or original(lines, locations))
     run(raw, again)
     assert searched == [4]
+    assert len(list((again / ".cache" / "findings").glob("*.pickle"))) == 6
+    (raw / "extra.txt").unlink()
+    run(raw, again)  # a source taken away: its cached reading and findings go too
+    assert len(list((again / ".cache" / "findings").glob("*.pickle"))) == 5
+    assert len(list((again / ".cache").glob("*.pickle"))) == 5

@@ -113,3 +113,11 @@ def test_a_note_after_the_last_group_of_a_two_group_row():
     table, = tables_in(text)
     assert (table.groups, table.width, len(table.rows)) == (2, 1, 6)
     assert [row.extra for row in table.rows if row.extra] == [["并列"]]
+
+
+def test_rows_of_two_widths_keep_the_wider_column_unless_it_is_rare():
+    """Three rows with a province and four without: the province column stays a column."""
+    text = "\n".join(["1 深圳市 广东省", "2 杭州市 浙江省", "3 南京市 江苏省", "4 北京市", "5 上海市", "6 天津市", "7 重庆市"])
+    table, = tables_in(text)
+    assert table.width == 2 and not any(row.extra for row in table.rows)
+    assert [row.fields for row in table.rows[2:4]] == [["南京市", "江苏省"], ["北京市", ""]]

@@ -93,7 +93,7 @@ def test_province_in_brackets_after_the_city(gaz):
     issues = {q.issue: q for q in quality}
     assert issues["province in brackets after the city"].raw == "4 rows"
     assert issues["note in brackets beside the city"].raw == "南京市（并列）"
-    assert "table has no province column" not in issues
+    assert issues["table has no province column"].raw == "1 rows"  # 南京市's province inferred
 
 
 def test_a_note_cell_beyond_the_columns_is_recorded(gaz):
@@ -102,3 +102,13 @@ def test_a_note_cell_beyond_the_columns_is_recorded(gaz):
     quality = []
     resolve_table("s", {}, t, gaz, quality)
     assert [(q.location, q.issue, q.raw) for q in quality] == [("line 2", "cell beyond the table's columns", "并列")]
+
+
+def test_bracketed_province_beside_a_province_column_is_compared(gaz):
+    t = table(CITIES[:4], ["浙江省"] * 4)
+    t.rows[0].fields[0] = "杭州市（浙江省）"
+    t.rows[1].fields[0] = "宁波市（江苏）"
+    quality = []
+    found = resolve_table("s", {}, t, gaz, quality)
+    assert [res.city.name for _, res, _, _ in found.rows][:2] == ["杭州市", "宁波市"]
+    assert [(q.location, q.issue) for q in quality] == [("line 2", "province in brackets differs from the province column")]

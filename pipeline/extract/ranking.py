@@ -173,8 +173,8 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
             continue
         if kind == "space" and not _sequential(entries):
             continue
-        width = _table_width(entries)
         header, caption = _header_and_caption(lines, entries[0][0])
+        width = _table_width(entries, header, n_groups)
         table = RankingTable(len(found) + 1, n_groups, width, header, caption)
         for index, groups, _ in entries:
             for g, (rank, fields) in enumerate(groups):
@@ -185,12 +185,18 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
     return found
 
 
-def _table_width(entries) -> int:
-    """The number of fields most rows have (the first row's on a tie): shorter rows are padded with
-    empty cells, longer rows' extra cells are kept aside as notes."""
+_NOTE_SHARE = 0.2  # rows wider than the table: at most this share of them, or the table is that wide
+
+
+def _table_width(entries, header: list[str], n_groups: int) -> int:
+    """Fields per column group: the widest width that more than a fifth of the rows have, or more when
+    the header names more columns. Shorter rows are padded with empty cells; the cells of a rare
+    longer row (a note such as 并列) are kept aside, not taken for a column."""
     widths = Counter(len(groups[0][1]) for _, groups, _ in entries)
-    first = len(entries[0][1][0][1])
-    return max(widths, key=lambda w: (widths[w], w == first))
+    common = max((w for w, n in widths.items() if n > _NOTE_SHARE * len(entries)),
+                 default=widths.most_common(1)[0][0])
+    named = len(header) // n_groups - 1 if header and len(header) % n_groups == 0 else 0
+    return max(common, min(named, max(widths)))
 
 
 def _sequential(entries) -> bool:

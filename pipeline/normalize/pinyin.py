@@ -16,7 +16,7 @@ _SYLLABLES = rf"[a-zü{_TONED}]{{1,6}}(?:[ ·'][a-zü{_TONED}]{{1,6}})*"
 # Starts with the bracket so the engine can skip ahead to one; the lookbehind then asks for a CJK
 # character before it, and the lookahead for a tone mark inside: the whole test runs in the engine.
 _ANNOTATION = re.compile(
-    rf"[(（](?<=[\u3400-\u4dbf\u4e00-\u9fff].)(?=[^)）]{{0,48}}[{_TONED}])({_SYLLABLES})[)）]"
+    rf"[(（](?<=[\u3400-\u4dbf\u4e00-\u9fff].)(?=[^)）]{{0,256}}[{_TONED}])({_SYLLABLES})[)）]"
 )
 
 

@@ -95,8 +95,15 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
     for row in table.rows:
         province_raw = row.fields[province_field] if province_field is not None else None
         city_raw, note = name_and_note(row.fields[city_field])
-        if note and province_raw is None and gaz.province(note) is not None:
+        bracketed = gaz.province(note) if note else None
+        if bracketed is not None and province_raw is None:
             province_raw, in_notes = note, in_notes + 1
+        elif bracketed is not None:
+            column = gaz.province(province_raw.replace(" ", ""))
+            if column is None or column.adcode != bracketed.adcode:
+                quality.append(QualityRecord(source_id, row.location, name, "province in brackets differs from the "
+                                             "province column", f"{row.fields[city_field]} under {province_raw}",
+                                             city_raw, "the province column is used and checked against the city"))
         elif note:
             quality.append(QualityRecord(source_id, row.location, name, "note in brackets beside the city",
                                          row.fields[city_field], city_raw, "the note is not a province; left out"))
@@ -112,10 +119,10 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
         quality.append(QualityRecord(
             source_id, f"{table.location} ff.", name, "province in brackets after the city",
             f"{in_notes} rows", "province of each city from its brackets", "read, checked against the gazetteer"))
-    elif province_field is None:
+    if province_field is None and in_notes < len(table.rows):
         quality.append(QualityRecord(
             source_id, f"{table.location} ff.", name, "table has no province column",
-            f"{len(table.rows)} rows", "province of each city from the gazetteer", "inferred"))
+            f"{len(table.rows) - in_notes} rows", "province of each city from the gazetteer", "inferred"))
     counts = Counter(rank for rank, _, _, _ in resolved.rows)
     for rank, count in sorted(counts.items()):
         if count > 1:

@@ -99,6 +99,7 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
     """
     report: dict = {"success": True, "tables": {}}
     pending = {}
+    used: list[Path] = []
     for name in sorted(frames):
         schema = load_schema(name)
         if frames[name].empty and not schema.body.get("required"):
@@ -109,6 +110,8 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
         specs = expectations_for(schema)
         frame = _validation_frame(frames[name], schema)
         stored = cache / f"{_outcome_key(frame, specs)}.json" if cache is not None else None
+        if stored is not None:
+            used.append(stored)
         if stored is not None and stored.exists():
             report["tables"][name] = json.loads(stored.read_text(encoding="utf-8"))
         else:
@@ -126,6 +129,10 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
                 temporary = stored.with_suffix(".tmp")
                 temporary.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
                 temporary.replace(stored)
+    if cache is not None:
+        from pipeline.prepare import prune_cache
+
+        prune_cache(cache, {stored.name for stored in used}, ".json")
     report["tables"] = dict(sorted(report["tables"].items()))
     report["success"] = all(table["success"] for table in report["tables"].values())
     return report
@@ -160,30 +167,47 @@ class SuiteRunner:
 
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-        self._process = subprocess.Popen([sys.executable, "-c", "from pipeline.validate.suites import serve; serve()"],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", "from pipeline.validate.suites import serve; serve()"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        except OSError:
+            self._process = None  # no child: the suites run in this process, only later
 
     def run(self, pending: dict) -> dict:
-        """Outcomes from the child; in this process instead when the child could not start."""
+        """Outcomes from the child; in this process instead when the child is gone or garbled its answer."""
         import pickle
+        import sys
 
-        try:
-            pickle.dump(pending, self._process.stdin)
-            self._process.stdin.close()
-            ok, value = pickle.load(self._process.stdout)
-        except (BrokenPipeError, EOFError, pickle.UnpicklingError):
-            return _run_suites(pending)
-        if not ok:
-            raise RuntimeError(f"validation failed inside great-expectations:\n{value}")
-        return value
+        if self._process is not None:
+            try:
+                pickle.dump(pending, self._process.stdin)
+                self._process.stdin.close()
+                ok, value = pickle.load(self._process.stdout)
+            except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+                self.close()
+                print(f"warning: the validation process ended (exit code {self._process.returncode}) without an "
+                      "answer; validating here instead", file=sys.stderr)
+            else:
+                if not ok:
+                    raise RuntimeError(f"validation failed inside great-expectations:\n{value}\nCheck that the "
+                                       "pinned great-expectations is installed (`make setup`); if it is, report the "
+                                       "traceback above with the tables in output/.")
+                return value
+        return _run_suites(pending)
 
     def close(self) -> None:
         """Stop the child (it may still be importing when no table needed it); safe to call twice."""
+        if self._process is None:
+            return
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
         for stream in (self._process.stdin, self._process.stdout):
-            stream.close()
+            try:
+                stream.close()
+            except OSError:  # bytes a dead child never read: nothing to flush them to
+                pass
 
 
 def serve() -> None:
@@ -229,7 +253,7 @@ def _run_suites(pending: dict) -> dict:
         in_order = [e.expectation_type for e in suite.expectations] == [spec["type"] for spec in specs]
         if None in ids or len(set(ids)) != len(ids) or not in_order:
             raise RuntimeError(f"great-expectations did not store the {name} suite's expectations in order "
-                               "with distinct ids")
+                               "with distinct ids; install the pinned version with `make setup`")
         results = batch.validate(suite, result_format="BASIC").results
         by_id = {r.expectation_config.id: r for r in results}
         expectations = []
