@@ -38,12 +38,13 @@ def _typed(values, kind: str):
     def missing(v) -> bool:
         return v is None or v is pd.NA or (isinstance(v, float) and v != v) or v == ""
 
-    if kind == "string":
-        return values.map(lambda v: "" if missing(v) else str(v)).astype("string")
+    if kind == "string":  # str() of every value, missing ones as "": in pandas' own loops, not a lambda per cell
+        return values.astype(object).astype("string").fillna("")
     if kind == "boolean":
         truth = {"true": True, "false": False}
         return values.map(lambda v: None if missing(v) else truth.get(str(v).lower(), v)).astype("boolean")
-    return pd.to_numeric(values.map(lambda v: None if missing(v) else v), errors="raise").astype(_PANDAS_TYPES[kind])
+    values = values.astype(object)
+    return pd.to_numeric(values.mask(values.eq(""), None), errors="raise").astype(_PANDAS_TYPES[kind])
 
 
 def write_table(frame, name: str, out_dir: Path) -> None:
