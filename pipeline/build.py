@@ -232,10 +232,12 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     for source in readable:
         doc = source.doc
         tables = ctx.found(source, "ranking tables", lambda _: find_ranking_tables(source.lines, doc.locations))
-        source.row["n_tables"] = len(tables)
         claimed = ctx.claimed.get(doc.source_id, set())
+        # a table another family read (a Tahaoo score table, the indicator framework) is that family's
+        own = [(n, t) for n, t in enumerate(tables) if not {row.location for row in t.rows} <= claimed]
+        source.row["n_tables"] = len(own)
         other_edition = _other_edition(source)
-        for n, table in enumerate(tables):
+        for n, table in own:
             resolved = ctx.found(source, ("ranking", n),
                                  lambda records: resolve_table(doc.source_id, {}, table, ctx.gaz, records))
             if resolved is not None:
@@ -248,7 +250,7 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, resolved))
             elif resolved is not None:
                 city_rankings.append(resolved)
-            elif not {row.location for row in table.rows} <= claimed:
+            else:
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
     copies, others = find_copies(city_rankings)
     for other in others:
@@ -258,13 +260,18 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
             "", "kept in unknown_rankings"))
         unknown.extend(unknown_ranking_rows(other.source_id, other.table, other))
     by_id = {s.row["source_id"]: s.row for s in sources}
+    held: dict[str, tuple[set[int], list[int]]] = {}  # a source may carry the list in several tables
     for copy in copies:
-        ranks = {rank for rank, _, _, _ in copy.rows}
+        ranks, numbers = held.setdefault(copy.source_id, (set(), []))
+        ranks.update(rank for rank, _, _, _ in copy.rows if 1 <= rank <= TOP_N)
+        numbers.append(copy.table.table_no)
+    for source_id, (ranks, numbers) in held.items():
         if len(ranks) < TOP_N:
-            row = by_id[copy.source_id]
+            row = by_id[source_id]
             row["status"] = "partial" if row["status"] == "ok" else row["status"]
-            note = (f"its copy of the top-100 (ranking table {copy.table.table_no}) has {len(ranks)} of {TOP_N} "
-                    "ranks: the table may be cut short; check the source file")
+            tables = f"ranking table{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+            note = (f"its copy of the top-100 ({tables}) has {len(ranks)} of {TOP_N} ranks: the table may be cut "
+                    "short; check the source file")
             row["message"] = "; ".join(m for m in (row["message"], note) if m)
     consensus = vote(copies, ctx.quality)
     return consensus.rows, consensus.by_source, unknown

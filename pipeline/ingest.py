@@ -40,6 +40,10 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         )
     sha = hashlib.sha256(data).hexdigest()
     common = dict(source_id=source_id_for(path), file=path.name, sha256=sha, meta=dict(meta or {}))
+    office = _office_kind(data)
+    if office:
+        raise PipelineError(f"{path}: is {office}, which this pipeline does not read; export it as CSV, PDF "
+                            "or HTML and put that file in raw/ instead.")
     if data.lstrip()[:5] == b"%PDF-":
         from pipeline.pdf import render_pdf
 
@@ -51,11 +55,26 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         raise PipelineError(f"{path}: the file is empty; replace it with the document's content or remove it.")
     if looks_like_html(text):
         lines = render_html(text)
+        if not any(line.strip() for line in lines):
+            raise PipelineError(f"{path}: the HTML page shows no text (only markup); save the page again once "
+                                "it has loaded, or provide the document as PDF or text.")
         return Document(format="html", encoding=encoding, lines=lines,
                         locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
     lines = split_lines(text)
     return Document(format="text", encoding=encoding, lines=lines,
                     locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
+
+
+_OFFICE = [(b"word/", "a Word document (.docx)"), (b"xl/", "an Excel workbook (.xlsx)"),
+           (b"ppt/", "a PowerPoint file (.pptx)"), (b"content.xml", "an OpenDocument file")]
+
+
+def _office_kind(data: bytes) -> str:
+    """What Office file a ZIP archive is ('' when it is none): named so the message can say what to do."""
+    if not data.startswith(b"PK\x03\x04"):
+        return ""
+    head = data[:65536]
+    return next((kind for marker, kind in _OFFICE if marker in head), "a ZIP archive")
 
 
 _BOMS = [

@@ -62,14 +62,14 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
                "publisher": meta.get("publisher", ""), "title": meta.get("title", ""),
                "edition": meta.get("edition"), "n_lines": None, "n_repairs": None, "n_tables": None}
         messages = []
-        if not meta:
-            messages.append(f"not listed in {raw_dir.name}/sources.toml: processed with what its content shows; "
-                            "add an entry to record its publisher, edition and kind")
         if done.doc is None:
-            row.update(status="failed", message="; ".join([done.error, *messages]))
+            row.update(status="failed", message=done.error, sha256=_sha256_of(path))
             log(f"failed: {done.error}")
             sources.append(Source(row))
             continue
+        if not meta:
+            messages.append(f"not listed in {raw_dir.name}/sources.toml: processed with what its content shows; "
+                            "add an entry to record its publisher, edition and kind")
         doc = done.doc
         doc.source_id = ids[path.name]
         row.update(sha256=doc.sha256, format=doc.format, encoding=doc.encoding, n_lines=len(doc.lines))
@@ -92,6 +92,16 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
     if cache is not None:
         prune_cache(cache, {cache_name(done.doc.sha256) for done in prepared if done.doc is not None}, ".pickle")
     return sources
+
+
+def _sha256_of(path: Path) -> str:
+    """The hash of a file that could not be read as a document ('' when its bytes cannot be read at all)."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def unique_ids(files: list[Path]) -> dict[str, str]:

@@ -78,6 +78,26 @@ def test_declared_whitepaper_is_the_reference(gaz, monkeypatch):
     assert copies == [paper] and others == [rival]
 
 
+def test_copies_of_one_sloppy_repost_are_one_witness_and_the_white_paper_settles_ties(gaz, monkeypatch):
+    """The white paper against two identical reposts with ranks 2 and 3 swapped: the reposts are one
+    witness, so it is 1:1, and the declared white paper's city is kept (flagged primary_source, which
+    does not fail validation); without a declared white paper the same ranks are ties."""
+    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
+    meta = {"publisher": "赛迪顾问", "edition": 2020, "kind": "whitepaper"}
+    swapped = [CITIES[0], CITIES[2], CITIES[1], *CITIES[3:]]
+    quality = []
+    tables = [resolved("paper", CITIES, gaz, quality, meta), resolved("repost", swapped, gaz, quality),
+              resolved("repost_again", swapped, gaz, quality)]
+    consensus = vote(find_copies(tables)[0], quality)
+    assert [r["city"] for r in consensus.rows] == CITIES
+    assert [r["flags"] for r in consensus.rows[:4]] == ["", "primary_source", "primary_source", ""]
+    assert consensus.rows[1]["n_sources"] == 1
+    kept = [q.action for q in quality if q.issue == "copies disagree with no majority"]
+    assert len(kept) == 2 and all("paper's city kept" in action for action in kept)
+    undeclared = [resolved("a", CITIES, gaz, []), resolved("b", swapped, gaz, []), resolved("c", swapped, gaz, [])]
+    assert [r["flags"] for r in vote(find_copies(undeclared)[0], []).rows[1:3]] == ["tie", "tie"]
+
+
 def test_province_in_brackets_after_the_city(gaz):
     """``1. 深圳市（广东省）``: the city resolves, the bracket is read as its province and checked;
     a bracket that is no province is recorded, not lost."""

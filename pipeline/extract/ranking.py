@@ -35,6 +35,7 @@ class RankingRow:
     raw: str
     group: int
     extra: list[str] = field(default_factory=list)  # cells beyond the table's width (a note such as 并列)
+    values: list[str] = field(default_factory=list)  # numbers after the names (a score column)
 
 
 @dataclass
@@ -146,14 +147,15 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         if not line.strip():
             continue
         cells, kind = split_cells(line)
-        groups = parse_groups(cells)
+        values = _trailing_numbers(cells)
+        groups = parse_groups(cells[:len(cells) - len(values)])
         if groups:
-            parsed.append((index, groups, (len(groups), kind)))
+            parsed.append((index, groups, (len(groups), kind), values))
     tables: list[list[tuple[int, list, tuple]]] = []
     for entry in parsed:
-        index, groups, signature = entry
+        index, groups, signature, _ = entry
         if tables:
-            last_index, last_groups, last_signature = tables[-1][-1]
+            last_index, last_groups, last_signature, _ = tables[-1][-1]
             between = [i for i in range(last_index + 1, index) if lines[i].strip()]
             # Same number of column groups and separator, ranks going on: the same table, even when a
             # row has an empty last cell or a note after it (the width is settled per table below).
@@ -169,18 +171,18 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
     found: list[RankingTable] = []
     for entries in tables:
         n_groups, kind = entries[0][2]
-        if sum(len(groups) for _, groups, _ in entries) < 3:
+        if sum(len(groups) for _, groups, _, _ in entries) < 3:
             continue
         if kind == "space" and not _sequential(entries):
             continue
         header, caption = _header_and_caption(lines, entries[0][0])
         width = _table_width(entries, header, n_groups)
         table = RankingTable(len(found) + 1, n_groups, width, header, caption)
-        for index, groups, _ in entries:
+        for index, groups, _, values in entries:
             for g, (rank, fields) in enumerate(groups):
                 cells = fields + [""] * (width - len(fields))
                 table.rows.append(RankingRow(rank, cells[:width], locations[index], lines[index], g + 1,
-                                             [c for c in cells[width:] if c]))
+                                             [c for c in cells[width:] if c], values if g == len(groups) - 1 else []))
         found.append(table)
     return found
 
@@ -192,18 +194,27 @@ def _table_width(entries, header: list[str], n_groups: int) -> int:
     """Fields per column group: the widest width that more than a fifth of the rows have, or more when
     the header names more columns. Shorter rows are padded with empty cells; the cells of a rare
     longer row (a note such as 并列) are kept aside, not taken for a column."""
-    widths = Counter(len(groups[0][1]) for _, groups, _ in entries)
+    widths = Counter(len(groups[0][1]) for _, groups, _, _ in entries)
     common = max((w for w, n in widths.items() if n > _NOTE_SHARE * len(entries)),
                  default=widths.most_common(1)[0][0])
     named = len(header) // n_groups - 1 if header and len(header) % n_groups == 0 else 0
     return max(common, min(named, max(widths)))
 
 
+def _trailing_numbers(cells: list[str]) -> list[str]:
+    """Numbers at the end of a row after a rank and a name (``1,深圳市,广东省,89.7``): a score
+    column, kept beside the row rather than read as another rank or making the row no ranking."""
+    end = len(cells)
+    while end > 2 and _NUMBER.match(cells[end - 1]):
+        end -= 1
+    return cells[end:] if end < len(cells) and _WORDY.search(cells[end - 1]) else []
+
+
 def _sequential(entries) -> bool:
     """Single-space rows count only when every column group's ranks go up by one, line after line."""
     if len(entries) < 3:
         return False
-    for (_, a, _), (_, b, _) in zip(entries, entries[1:]):
+    for (_, a, _, _), (_, b, _, _) in zip(entries, entries[1:]):
         if any(rb != ra + 1 for (ra, _), (rb, _) in zip(a, b)):
             return False
     return True

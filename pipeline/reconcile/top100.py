@@ -155,7 +155,7 @@ def find_copies(tables: list[SourceTable]) -> tuple[list[SourceTable], list[Sour
         return (_declared_reference(t), sum(_agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
 
     reference = max(complete, key=support)
-    copies = [t for t in tables if t is reference or _agreement(reference, t) >= COPY_AGREEMENT]
+    copies = [reference] + [t for t in tables if t is not reference and _agreement(reference, t) >= COPY_AGREEMENT]
     others = [t for t in tables if not any(t is c for c in copies)]
     return copies, others
 
@@ -166,32 +166,53 @@ class Consensus:
     by_source: list[dict]
 
 
+def _witnesses(copies: list[SourceTable]) -> dict[str, int]:
+    """Source id -> witness number. Sources whose copies list exactly the same cities at the same ranks
+    are one witness (a repost of a repost, the same page saved twice): they add no independent evidence,
+    so a sloppy repost copied twice cannot outvote the list it was copied from."""
+    lists: dict[str, set] = {}
+    for t in copies:
+        lists.setdefault(t.source_id, set()).update((rank, res.adcode or f"?{res.raw}") for rank, res, _, _ in t.rows)
+    numbers: dict[frozenset, int] = {}
+    return {source: numbers.setdefault(frozenset(found), len(numbers)) for source, found in lists.items()}
+
+
 def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
-    """Majority city per rank over the copies; ties go to the first copy (the reference) and are flagged."""
+    """Majority city per rank over the independent witnesses among the copies (see _witnesses). The
+    first copy is the reference: on a tie its city is kept; when the reference is the declared CCID
+    2020 white paper that settles the rank (flagged primary_source), otherwise the rank is flagged tie."""
     ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= TOP_N})
+    witness = _witnesses(copies)
+    primary = bool(copies) and _declared_reference(copies[0])
     rows: list[dict] = []
     winners: dict[int, str] = {}
+    decided: dict[int, str] = {}
     for rank in ranks:
         votes: dict[str, list[tuple[SourceTable, Resolution]]] = {}
         for t in copies:
             for r, res, _, _ in t.rows:
                 if r == rank:
                     votes.setdefault(res.adcode or f"?{res.raw}", []).append((t, res))
-        # a source votes once, however many tables of it carry the list (a page may repeat a table)
-        weight = {key: len({t.source_id for t, _ in group}) for key, group in votes.items()}
+        # a witness votes once, however many tables or sources carry its list
+        weight = {key: len({witness[t.source_id] for t, _ in group}) for key, group in votes.items()}
         ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
         top = weight[ordered[0][0]]
         leaders = [kv for kv in ordered if weight[kv[0]] == top]
         key, supporters = leaders[0]
         res = supporters[0][1]
         flags = list(res.flags)
+        decided[rank] = "majority kept"
         if len(leaders) > 1:
-            flags.append("tie")
             described = "; ".join(
                 f"{group[0][1].name} ({', '.join(t.source_id for t, _ in group)})" for _, group in leaders)
+            if primary and any(t is copies[0] for t, _ in supporters):
+                flags.append("primary_source")
+                decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared CCID 2020 white paper)"
+            else:
+                flags.append("tie")
+                decided[rank] = "no majority; the first copy's city kept, flagged as a tie"
             quality.append(QualityRecord("consensus", f"rank {rank}", "ccid2020_top100",
-                                         "copies disagree with no majority", described, res.name,
-                                         "first copy's city kept, flagged as a tie"))
+                                         "copies disagree with no majority", described, res.name, decided[rank]))
         winners[rank] = key
         rows.append({
             "rank": rank, "city": res.name, "province": res.province_name, "adcode": res.adcode,
@@ -214,8 +235,8 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
                 winner = next(r for r in rows if r["rank"] == rank)
                 quality.append(QualityRecord(
                     t.source_id, location, "ccid2020_top100_by_source", "rank disagrees with the other copies",
-                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} copies)",
-                    "majority kept"))
+                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} sources)",
+                    decided[rank]))
     return Consensus(rows, by_source)
 
 
