@@ -14,8 +14,11 @@ KINDS = {"whitepaper", "repost", "mirror", "article"}
 _NOT_SOURCES = {MANIFEST, "README.md", "README.txt", "README"}
 
 
-def load_manifest(raw_dir: Path) -> dict[str, dict]:
-    """File name -> metadata. A missing manifest is an empty one; a malformed one is an error."""
+def load_manifest(raw_dir: Path, problems: list[str] | None = None) -> dict[str, dict]:
+    """File name -> metadata. A missing manifest is an empty one; a malformed one is an error. With
+    ``problems``, an entry's bad kind or edition is appended there and left out of the entry (the
+    file is then processed with what its content shows) instead of raised; a kind differing only in
+    case is taken as meant."""
     path = raw_dir / MANIFEST
     if not path.exists():
         return {}
@@ -33,12 +36,23 @@ def load_manifest(raw_dir: Path) -> dict[str, dict]:
             raise PipelineError(f'{path}: [{name}.{nested[0]}] reads as a nested table; quote the file name: '
                                 f'["{name}.{nested[0]}"].')
         kind = entry.get("kind")
+        if isinstance(kind, str) and kind.strip().lower() in KINDS:
+            entry["kind"] = kind = kind.strip().lower()
         if kind is not None and kind not in KINDS:
-            raise PipelineError(f"{path}: entry {name!r} has kind {kind!r}; use one of {', '.join(sorted(KINDS))}.")
+            _problem(problems, entry, "kind", f"{path}: entry {name!r} has kind {kind!r}; use one of "
+                                              f"{', '.join(sorted(KINDS))}.")
         edition = entry.get("edition")
         if edition is not None and not isinstance(edition, int):
-            raise PipelineError(f"{path}: entry {name!r} has edition {edition!r}; write the year as a number, e.g. 2020.")
+            _problem(problems, entry, "edition", f"{path}: entry {name!r} has edition {edition!r}; write the year "
+                                                 "as a number, e.g. 2020.")
     return data
+
+
+def _problem(problems: list[str] | None, entry: dict, key: str, message: str) -> None:
+    if problems is None:
+        raise PipelineError(message)
+    problems.append(message + f" The {key} was not used.")
+    del entry[key]
 
 
 def discover(raw_dir: Path) -> list[Path]:

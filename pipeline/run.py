@@ -35,7 +35,14 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
     from pipeline.manifest import MANIFEST, discover, load_manifest, unread_folders
     from pipeline.prepare import cache_name, prepare_all, prune_cache
 
-    manifest = load_manifest(raw_dir)
+    problems: list[str] = []
+    try:
+        manifest = load_manifest(raw_dir, problems)
+    except PipelineError as exc:
+        manifest, problems = {}, [f"{exc} Until then every file is processed as unlisted."]
+    for problem in problems:
+        log(f"error: {problem}")
+        quality.append(QualityRecord(MANIFEST, MANIFEST, "sources", MANIFEST_PROBLEM, "", "", problem))
     files = discover(raw_dir)
     for name in sorted(set(manifest) - {p.name for p in files}):
         why = f"{raw_dir.name}/{MANIFEST} lists {name!r}, which is not in {raw_dir}: add the file or remove the entry"
@@ -102,6 +109,9 @@ def _sha256_of(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+MANIFEST_PROBLEM = "manifest entry not used"  # a data_quality issue that makes the run exit 1
 
 
 def unique_ids(files: list[Path]) -> dict[str, str]:
@@ -191,4 +201,5 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) ->
     log(f"report: {out_dir / 'report.html'}")
     for row in failed:
         log(f"  failed source: {row['message']}")
-    return 0 if report["success"] and not failed and not corrections_failed else 1
+    manifest_failed = any(q.issue == MANIFEST_PROBLEM for q in quality)
+    return 0 if report["success"] and not (failed or corrections_failed or manifest_failed) else 1

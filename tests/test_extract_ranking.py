@@ -121,3 +121,18 @@ def test_rows_of_two_widths_keep_the_wider_column_unless_it_is_rare():
     table, = tables_in(text)
     assert table.width == 2 and not any(row.extra for row in table.rows)
     assert [row.fields for row in table.rows[2:4]] == [["南京市", "江苏省"], ["北京市", ""]]
+
+
+@pytest.mark.parametrize("line, cells", [
+    ("第1名：深圳市（广东省）", ["第1名", "深圳市（广东省）"]),
+    ("1. 深圳市 - 广东省", ["1", "深圳市", "广东省"]),
+    ("1 深圳市 — 广东省", ["1", "深圳市", "广东省"]),
+])
+def test_more_rank_prefixes_and_dash_separators(line, cells):
+    assert split_cells(line)[0] == cells
+
+
+def test_a_score_column_after_the_names_keeps_the_row():
+    table, = tables_in("排名,城市,省份,得分\n1,深圳市,广东省,89.7\n2,上海市,上海市,88\n3,北京市,北京市,87.5")
+    assert [(row.rank, row.fields, row.values) for row in table.rows][:2] == [
+        (1, ["深圳市", "广东省"], ["89.7"]), (2, ["上海市", "上海市"], ["88"])]

@@ -69,3 +69,12 @@ def test_a_missing_listed_file_and_a_folder_are_recorded_not_ignored(tmp_path):
     assert {("gone.txt", "listed source missing"), ("more", "folder not read")} <= recorded
     assert not any(q.source_id == "corrections" for q in quality)
     assert any("move them into" in q.action for q in quality if q.issue == "folder not read")
+
+
+def test_entry_mistakes_are_problems_not_aborts_when_asked(tmp_path):
+    (tmp_path / "sources.toml").write_text('["a.txt"]\nkind = "Repost"\n\n["b.txt"]\nkind = "blog"\nedition = "2020年"\n'
+                                           'publisher = "某网"\n', encoding="utf-8")
+    problems: list[str] = []
+    manifest = load_manifest(tmp_path, problems)
+    assert manifest == {"a.txt": {"kind": "repost"}, "b.txt": {"publisher": "某网"}}
+    assert len(problems) == 2 and all(str(tmp_path / "sources.toml") in p for p in problems)

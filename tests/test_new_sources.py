@@ -129,3 +129,75 @@ def test_tables_still_written_and_report_complete(run_outcome):
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["ccid2020_top100"]["success"] is True
     assert (out / "unknown_rankings.csv").exists()
+
+
+@pytest.fixture(scope="module")
+def layouts_outcome(tmp_path_factory, top100):
+    """More layouts users publish: a CSV with a score column, 第N名：城市（省份） lines, 1. 城市 - 省份
+    lines, a markdown table split by a paragraph, the same sloppy repost saved twice, a page with no
+    text, a Word file, and a manifest with a mistyped kind."""
+    import zipfile
+
+    from pipeline.run import run
+
+    raw = tmp_path_factory.mktemp("layouts")
+    shutil.copy(ROOT / "raw" / "ccid2020_whitepaper.txt", raw)
+    manifest = (ROOT / "raw" / "sources.toml").read_text(encoding="utf-8")
+    (raw / "sources.toml").write_text(manifest + '\n["scores.csv"]\nkind = "Repost"\n\n["lines.txt"]\nkind = "blog"\n',
+                                      encoding="utf-8")
+    (raw / "scores.csv").write_text("排名,城市,省份,得分\n" + "\n".join(
+        f"{r},{c},{p},{90 - r * 0.3:.1f}" for r, c, p in top100), encoding="utf-8")
+    (raw / "lines.txt").write_text("\n".join(f"第{r}名：{c}（{p}）" for r, c, p in top100), encoding="utf-8")
+    (raw / "dashes.txt").write_text("\n".join(f"{r}. {c} - {p}" for r, c, p in top100), encoding="utf-8")
+    half = ["| 排名 | 城市 | 省份 |", "|---|---|---|"]
+    (raw / "split.md").write_text("\n".join(
+        half + [f"| {r} | {c} | {p} |" for r, c, p in top100[:50]] + ["", "（下接第51名）", ""]
+        + half + [f"| {r} | {c} | {p} |" for r, c, p in top100[50:]]), encoding="utf-8")
+    sloppy = [list(row) for row in top100]
+    sloppy[29][1], sloppy[30][1] = sloppy[30][1], sloppy[29][1]
+    sloppy[29][2], sloppy[30][2] = sloppy[30][2], sloppy[29][2]
+    for name in ("repost_a.txt", "repost_b.txt"):
+        (raw / name).write_text(f"{name}\n排名\t城市\t省份\n" + "\n".join(f"{r}\t{c}\t{p}" for r, c, p in sloppy),
+                                encoding="utf-8")
+    (raw / "blank.html").write_text("<html><head></head><body>\n</body></html>", encoding="utf-8")
+    with zipfile.ZipFile(raw / "list.docx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    out = tmp_path_factory.mktemp("layouts_out")
+    return run(raw, out), out
+
+
+def test_more_layouts_are_copies_of_the_top100(layouts_outcome, top100):
+    code, out = layouts_outcome
+    by_source = read(out, "ccid2020_top100_by_source")
+    for source in ("scores", "lines", "dashes", "split"):
+        rows = by_source[by_source.source_id == source]
+        assert len(rows) == 100 and rows.agrees.all(), source
+    sources = read(out, "sources").set_index("source_id")
+    assert sources.loc["split", "status"] == "ok"
+    quality = read(out, "data_quality")
+    assert "score column" in " ".join(quality[quality.source_id == "scores"]["issue"])
+
+
+def test_a_repost_saved_twice_does_not_outvote_the_white_paper(layouts_outcome, top100):
+    _, out = layouts_outcome
+    top = read(out, "ccid2020_top100").set_index("rank")
+    assert [top.loc[r, "city"] for r in (30, 31)] == [top100[29][1], top100[30][1]]
+    assert set(top.loc[[30, 31], "flags"]) == {"primary_source"}
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    assert report["tables"]["ccid2020_top100"]["success"]
+
+
+def test_unreadable_layouts_and_manifest_mistakes_are_reported(layouts_outcome):
+    code, out = layouts_outcome
+    assert code == 1
+    sources = read(out, "sources").set_index("source_id")
+    assert sources.loc["blank", "status"] == "failed" and "shows no text" in sources.loc["blank", "message"]
+    assert sources.loc["list", "status"] == "failed" and "Word document" in sources.loc["list", "message"]
+    assert sources["sha256"].str.fullmatch("[0-9a-f]{64}").all()
+    assert sources.loc["scores", "kind"] == "repost"  # "Repost" taken as meant
+    quality = read(out, "data_quality")
+    problems = quality[quality.issue == "manifest entry not used"]
+    assert len(problems) == 1 and "'blog'" in problems["action"].iloc[0]
+    report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+    assert report["tables"]["sources"]["success"]

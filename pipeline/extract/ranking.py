@@ -93,6 +93,8 @@ def split_cells(line: str) -> tuple[list[str], str]:
         if len(cells) < 2:
             cells = line.split()
             kind = "space"
+    if kind in ("space", "spaces"):
+        cells = [c for c in cells if not _DASH.match(c)]
     cells = [_unmark(c) for c in cells]
     while cells and not cells[-1]:
         cells.pop()
@@ -101,7 +103,8 @@ def split_cells(line: str) -> tuple[list[str], str]:
 
 _WIDE_DIGIT = re.compile(r"[０-９]")
 _COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,')
-_RANK_PREFIX = re.compile(r"^\s*(\d{1,4})\s*[、.．:：]\s*(?=[^\d\s])")
+_RANK_PREFIX = re.compile(r"^\s*(第?\d{1,4}[名位]?)\s*[、.．:：]\s*(?=[^\d\s])")
+_DASH = re.compile(r"^[-–—－~～]+$")  # "1. 深圳市 - 广东省": a dash between names separates them
 _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
 
 

@@ -115,6 +115,12 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
             quality.append(QualityRecord(source_id, row.location, name, "cell beyond the table's columns", extra,
                                          "", "not part of the row (a note such as 并列); recorded here"))
         resolved.rows.append((row.rank, res, row.location, row.raw))
+    scored = [row for row in table.rows if row.values]
+    if scored:
+        quality.append(QualityRecord(
+            source_id, f"{table.location} ff.", name, "numbers after the names (a score column)",
+            f"{len(scored)} rows, e.g. rank {scored[0].rank}: {' '.join(scored[0].values)}", "",
+            "not part of the top-100, which publishes no scores; left in the source"))
     if in_notes:
         quality.append(QualityRecord(
             source_id, f"{table.location} ff.", name, "province in brackets after the city",
