@@ -136,3 +136,11 @@ def test_a_score_column_after_the_names_keeps_the_row():
     table, = tables_in("排名,城市,省份,得分\n1,深圳市,广东省,89.7\n2,上海市,上海市,88\n3,北京市,北京市,87.5")
     assert [(row.rank, row.fields, row.values) for row in table.rows][:2] == [
         (1, ["深圳市", "广东省"], ["89.7"]), (2, ["上海市", "上海市"], ["88"])]
+
+
+@pytest.mark.parametrize("text", ["城市,排名,省份\n深圳市,1,广东省\n上海市,2,上海市\n北京市,3,北京市",
+                                  "城市\t排名\t省份\n深圳市\t1\t广东省\n上海市\t2\t上海市\n北京市\t3\t北京市"])
+def test_a_header_that_puts_the_rank_second_is_followed(text):
+    table, = tables_in(text + "\n\n后记：以上排名仅供参考")
+    assert [(row.rank, row.fields) for row in table.rows] == [
+        (1, ["深圳市", "广东省"]), (2, ["上海市", "上海市"]), (3, ["北京市", "北京市"])]

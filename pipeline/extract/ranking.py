@@ -102,7 +102,8 @@ def split_cells(line: str) -> tuple[list[str], str]:
 
 
 _WIDE_DIGIT = re.compile(r"[０-９]")
-_COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,')
+# a comma-separated row: a rank first, or short cells only (城市,排名,省份), never a sentence
+_COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,|^\s*[^,，。；;！？!?]{1,24}(?:,[^,，。；;！？!?]{0,24})+\s*$')
 _RANK_PREFIX = re.compile(r"^\s*(第?\d{1,4}[名位]?)\s*[、.．:：]\s*(?=[^\d\s])")
 _DASH = re.compile(r"^[-–—－~～]+$")  # "1. 深圳市 - 广东省": a dash between names separates them
 _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
@@ -146,10 +147,19 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
 def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingTable]:
     """Every ranking table in the lines, in document order."""
     parsed: list[tuple[int, list[tuple[int, list[str]]], tuple]] = []
+    rank_column = 0  # where a header put the rank (城市,排名,省份); rows are read with the rank first
     for index, line in enumerate(lines):
         if not line.strip():
             continue
         cells, kind = split_cells(line)
+        named = [k for k, cell in enumerate(cells) if _RANK_HEADER.match(cell)]
+        if named and len(cells) > 1:  # a header; with several column groups the ranks lead each group
+            rank_column = named[0] if len(named) == 1 else 0
+            continue
+        if rank_column and len(cells) > rank_column and _RANK.match(cells[rank_column]):
+            cells = [cells[rank_column], *cells[:rank_column], *cells[rank_column + 1:]]
+        elif rank_column and not _RANK.match(cells[0]):
+            rank_column = 0
         values = _trailing_numbers(cells)
         groups = parse_groups(cells[:len(cells) - len(values)])
         if groups:
