@@ -72,7 +72,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     paper = white_paper_tables(readable, corrections, ctx)
     rival = tahaoo_tables(readable, ctx)
     top, by_source, unknown = top100_tables(readable, sources, ctx)
-    attach_regions(top, paper["ccid2020_regions"])
+    attach_regions(top, paper["ccid2020_regions"], quality)
     panel, panel_summary = city_panel(top, rival["tahaoo2020_scores"], ctx.gaz)
     claims = claims_rows(readable, paper, ctx)
     tables = {

@@ -115,9 +115,14 @@ def top(*provinces: str) -> list[dict]:
 def test_attach_regions_adds_legend_region_and_economic_division():
     """Each row gets its legend region ("" when no legend names it) and its statistical division."""
     rows = top("浙江省", "湖北省", "西藏自治区", "辽宁省")
-    attach_regions(rows, [{"region": "东部", "province": "浙江省"}, {"region": "中部", "province": "湖北省"}])
+    quality = []
+    attach_regions(rows, [{"region": "东部", "province": "浙江省"}, {"region": "中部", "province": "湖北省"}], quality)
     assert [(r["region"], r["division"]) for r in rows] == [("东部", "东部"), ("中部", "中部"), ("", "西部"),
                                                             ("", "东北")]
+    assert [(q.issue, q.raw) for q in quality] == [("province without a region", "西藏自治区、辽宁省")]
+    none = []
+    attach_regions(top("浙江省"), [], none)
+    assert "add the white paper" in none[0].action
 
 
 def test_distribution_counts_and_shares_add_up_to_100():

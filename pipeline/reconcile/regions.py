@@ -41,12 +41,22 @@ def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[Q
             for province, (region, source) in assigned.items()]
 
 
-def attach_regions(top: list[dict], regions: list[dict]) -> None:
+def attach_regions(top: list[dict], regions: list[dict], quality: list) -> None:
+    """Each top-100 row's region from the white paper's legend (figure 2) and its economic division;
+    a province the legend does not place is left without a region and recorded."""
+    from pipeline.model import QualityRecord
+
     region_of = {r["province"]: r["region"] for r in regions}
     division_of = economic_divisions()
     for row in top:
         row["region"] = region_of.get(row["province"], "")
         row["division"] = division_of.get(row["province"], "")
+    unplaced = sorted({row["province"] for row in top if not row["region"]})
+    if unplaced:
+        why = ("no source in raw/ holds the region legend (the CCID white paper's figure 2): add the white paper"
+               if not regions else "the region legend does not name these provinces; check its extraction")
+        quality.append(QualityRecord("consensus", "ccid2020_top100", "ccid2020_top100", "province without a region",
+                                     "、".join(unplaced), "", f"region left empty; {why}"))
 
 
 def distribution(top: list[dict], key: str) -> list[dict]:
