@@ -144,3 +144,10 @@ def test_a_header_that_puts_the_rank_second_is_followed(text):
     table, = tables_in(text + "\n\n后记：以上排名仅供参考")
     assert [(row.rank, row.fields) for row in table.rows] == [
         (1, ["深圳市", "广东省"]), (2, ["上海市", "上海市"]), (3, ["北京市", "北京市"])]
+
+
+def test_ranks_in_chinese_numerals():
+    names = ["深圳市", "上海市", "北京市", "广州市"]
+    numerals = ["一", "二", "三", "四"]
+    table, = tables_in("\n".join(f"{n}\t{c}" for n, c in zip(numerals, names)) + "\n九十九\t湖州市\n一百\t保定市")
+    assert [(row.rank, row.fields[0]) for row in table.rows][-3:] == [(4, "广州市"), (99, "湖州市"), (100, "保定市")]

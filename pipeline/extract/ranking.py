@@ -14,7 +14,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-_RANK = re.compile(r"^第?(\d{1,4})(?:名|位|\.|、)?$")
+_RANK = re.compile(r"^第?(\d{1,4}|[一二三四五六七八九十百零〇两]{1,5})(?:名|位|\.|、)?$")
+_DIGITS = {c: n for n, chars in enumerate(["零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九"]) for c in chars}
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
 _WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
 _RANK_HEADER = re.compile(r"^(?:排名|名次|排序|序号|位次|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)
@@ -114,6 +115,20 @@ def _unmark(cell: str) -> str:
     return (match.group(1) or match.group(2)).strip() if match else cell
 
 
+def _rank_number(text: str) -> int:
+    """``12`` or a Chinese numeral up to 999 (``十二``, ``一百``, ``一百零五``) as a number."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        else:  # 十 or 百: the digit before it (one when there is none, as in 十二) times ten or a hundred
+            total += (digit or 1) * (10 if char == "十" else 100)
+            digit = 0
+    return total + digit
+
+
 def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
     """The (rank, fields) groups of a row, or None when the cells are not a ranking row."""
     if not cells or not _RANK.match(cells[0]):
@@ -122,7 +137,7 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
     for cell in cells:
         match = _RANK.match(cell)
         if match:
-            groups.append((int(match.group(1)), []))
+            groups.append((_rank_number(match.group(1)), []))
         else:
             groups[-1][1].append(cell)
     # The groups before the last fix the width; the last may be shorter (an empty cell, padded) or
