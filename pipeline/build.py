@@ -226,7 +226,8 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
     copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
     from pipeline.extract.ranking import find_ranking_tables
-    from pipeline.reconcile.top100 import TOP_N, find_copies, resolve_table, unknown_ranking_rows, vote
+    from pipeline.reconcile.top100 import (TOP_N, document_witnesses, find_copies, resolve_table,
+                                           unknown_ranking_rows, vote)
 
     city_rankings, unknown = [], []
     for source in readable:
@@ -260,20 +261,22 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
             "", "kept in unknown_rankings"))
         unknown.extend(unknown_ranking_rows(other.source_id, other.table, other))
     by_id = {s.row["source_id"]: s.row for s in sources}
-    held: dict[str, tuple[set[int], list[int]]] = {}  # a source may carry the list in several tables
+    held: dict[str, tuple[set[int], list[int], list[int]]] = {}  # a source may carry the list in several tables
     for copy in copies:
-        ranks, numbers = held.setdefault(copy.source_id, (set(), []))
+        ranks, numbers, listed = held.setdefault(copy.source_id, (set(), [], []))
         ranks.update(rank for rank, _, _, _ in copy.rows if 1 <= rank <= TOP_N)
+        listed.extend(rank for rank, _, _, _ in copy.rows if 1 <= rank <= TOP_N)
         numbers.append(copy.table.table_no)
-    for source_id, (ranks, numbers) in held.items():
-        if len(ranks) < TOP_N:
+    for source_id, (ranks, numbers, listed) in held.items():
+        if len(ranks) < TOP_N and len(listed) < TOP_N:  # 100 rows with a tied rank (并列) are not cut short
             row = by_id[source_id]
             row["status"] = "partial" if row["status"] == "ok" else row["status"]
             tables = f"ranking table{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
             note = (f"its copy of the top-100 ({tables}) has {len(ranks)} of {TOP_N} ranks: the table may be cut "
                     "short; check the source file")
             row["message"] = "; ".join(m for m in (row["message"], note) if m)
-    consensus = vote(copies, ctx.quality)
+    texts = {s.doc.source_id: s.lines for s in readable if any(c.source_id == s.doc.source_id for c in copies)}
+    consensus = vote(copies, ctx.quality, document_witnesses(texts))
     return consensus.rows, consensus.by_source, unknown
 
 

@@ -42,7 +42,8 @@ def load_manifest(raw_dir: Path, problems: list[str] | None = None) -> dict[str,
             _problem(problems, entry, "kind", f"{path}: entry {name!r} has kind {kind!r}; use one of "
                                               f"{', '.join(sorted(KINDS))}.")
         edition = entry.get("edition")
-        if edition is not None and not isinstance(edition, int):
+        if edition is not None and (isinstance(edition, bool) or not isinstance(edition, int)
+                                    or not 1990 <= edition <= 2100):
             _problem(problems, entry, "edition", f"{path}: entry {name!r} has edition {edition!r}; write the year "
                                                  "as a number, e.g. 2020.")
     return data

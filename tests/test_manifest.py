@@ -73,8 +73,9 @@ def test_a_missing_listed_file_and_a_folder_are_recorded_not_ignored(tmp_path):
 
 def test_entry_mistakes_are_problems_not_aborts_when_asked(tmp_path):
     (tmp_path / "sources.toml").write_text('["a.txt"]\nkind = "Repost"\n\n["b.txt"]\nkind = "blog"\nedition = "2020年"\n'
-                                           'publisher = "某网"\n', encoding="utf-8")
+                                           'publisher = "某网"\n\n["c.txt"]\nedition = true\n\n["d.txt"]\nedition = 20200\n',
+                                           encoding="utf-8")
     problems: list[str] = []
     manifest = load_manifest(tmp_path, problems)
-    assert manifest == {"a.txt": {"kind": "repost"}, "b.txt": {"publisher": "某网"}}
-    assert len(problems) == 2 and all(str(tmp_path / "sources.toml") in p for p in problems)
+    assert manifest == {"a.txt": {"kind": "repost"}, "b.txt": {"publisher": "某网"}, "c.txt": {}, "d.txt": {}}
+    assert len(problems) == 4 and all(str(tmp_path / "sources.toml") in p for p in problems)

@@ -183,7 +183,10 @@ def test_a_repost_saved_twice_does_not_outvote_the_white_paper(layouts_outcome, 
     _, out = layouts_outcome
     top = read(out, "ccid2020_top100").set_index("rank")
     assert [top.loc[r, "city"] for r in (30, 31)] == [top100[29][1], top100[30][1]]
-    assert set(top.loc[[30, 31], "flags"]) == {"primary_source"}
+    assert set(top.loc[[30, 31], "flags"]) == {""}  # the white paper and four other layouts against one witness
+    quality = read(out, "data_quality")
+    disagreeing = quality[(quality.issue == "rank disagrees with the other copies")]
+    assert sorted(set(disagreeing.source_id)) == ["repost_a", "repost_b"]
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["ccid2020_top100"]["success"]
 

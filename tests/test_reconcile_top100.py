@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.extract.ranking import RankingRow, RankingTable
-from pipeline.reconcile.top100 import find_copies, resolve_table, vote
+from pipeline.reconcile.top100 import document_witnesses, find_copies, resolve_table, vote
 
 # Twelve real cities stand in for a list; the tests shrink TOP_N to their number.
 CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市", "金华市", "衢州市", "舟山市", "台州市",
@@ -78,9 +78,18 @@ def test_declared_whitepaper_is_the_reference(gaz, monkeypatch):
     assert copies == [paper] and others == [rival]
 
 
+def test_documents_that_share_nearly_all_lines_are_one_witness():
+    table = [f"{rank} | {city}" for rank, city in enumerate(CITIES, start=1)]
+    witness = document_witnesses({"paper": ["白皮书", "前言……", *table[:6], "说明", *table[6:]],
+                                  "repost": ["转载：百强榜", *table], "repost_again": ["百强榜（转）", *table],
+                                  "other": ["另一网站", *[line.replace(" | ", "、") for line in table]]})
+    # both reposts hold the paper's table lines verbatim: copies of it; the other site wrote its own
+    assert witness["paper"] == witness["repost"] == witness["repost_again"] != witness["other"]
+
+
 def test_copies_of_one_sloppy_repost_are_one_witness_and_the_white_paper_settles_ties(gaz, monkeypatch):
-    """The white paper against two identical reposts with ranks 2 and 3 swapped: the reposts are one
-    witness, so it is 1:1, and the declared white paper's city is kept (flagged primary_source, which
+    """The white paper against two copies of one repost with ranks 2 and 3 swapped: one witness
+    each, so it is 1:1, and the declared white paper's city is kept (flagged primary_source, which
     does not fail validation); without a declared white paper the same ranks are ties."""
     monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     meta = {"publisher": "赛迪顾问", "edition": 2020, "kind": "whitepaper"}
@@ -88,14 +97,18 @@ def test_copies_of_one_sloppy_repost_are_one_witness_and_the_white_paper_settles
     quality = []
     tables = [resolved("paper", CITIES, gaz, quality, meta), resolved("repost", swapped, gaz, quality),
               resolved("repost_again", swapped, gaz, quality)]
-    consensus = vote(find_copies(tables)[0], quality)
+    witness = {"paper": 0, "repost": 1, "repost_again": 1}
+    consensus = vote(find_copies(tables)[0], quality, witness)
     assert [r["city"] for r in consensus.rows] == CITIES
     assert [r["flags"] for r in consensus.rows[:4]] == ["", "primary_source", "primary_source", ""]
     assert consensus.rows[1]["n_sources"] == 1
     kept = [q.action for q in quality if q.issue == "copies disagree with no majority"]
     assert len(kept) == 2 and all("paper's city kept" in action for action in kept)
     undeclared = [resolved("a", CITIES, gaz, []), resolved("b", swapped, gaz, []), resolved("c", swapped, gaz, [])]
-    assert [r["flags"] for r in vote(find_copies(undeclared)[0], []).rows[1:3]] == ["tie", "tie"]
+    assert [r["flags"] for r in vote(find_copies(undeclared)[0], [], {"a": 0, "b": 1, "c": 1}).rows[1:3]] == [
+        "tie", "tie"]
+    # counted by file, the two copies of the repost would outvote the list
+    assert vote(find_copies(undeclared)[0], []).rows[1]["city"] == CITIES[2]
 
 
 def test_province_in_brackets_after_the_city(gaz):

@@ -172,23 +172,35 @@ class Consensus:
     by_source: list[dict]
 
 
-def _witnesses(copies: list[SourceTable]) -> dict[str, int]:
-    """Source id -> witness number. Sources whose copies list exactly the same cities at the same ranks
-    are one witness (a repost of a repost, the same page saved twice): they add no independent evidence,
-    so a sloppy repost copied twice cannot outvote the list it was copied from."""
-    lists: dict[str, set] = {}
-    for t in copies:
-        lists.setdefault(t.source_id, set()).update((rank, res.adcode or f"?{res.raw}") for rank, res, _, _ in t.rows)
-    numbers: dict[frozenset, int] = {}
-    return {source: numbers.setdefault(frozenset(found), len(numbers)) for source, found in lists.items()}
+_SAME_DOCUMENT = 0.9  # share of the shorter document's lines another document holds: a copy of it
 
 
-def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
-    """Majority city per rank over the independent witnesses among the copies (see _witnesses). The
-    first copy is the reference: on a tie its city is kept; when the reference is the declared CCID
-    2020 white paper that settles the rank (flagged primary_source), otherwise the rank is flagged tie."""
+def document_witnesses(texts: dict[str, list[str]]) -> dict[str, int]:
+    """Source id -> witness number. Documents that share nearly all their lines (the same repost
+    saved twice, a page re-published with another title) are one witness: a vote by documents, not
+    by files, so a copied error is not confirmed by its own copies, while independent documents that
+    agree each count."""
+    keys = {source: frozenset(line.strip() for line in lines if line.strip()) for source, lines in texts.items()}
+    witness: dict[str, int] = {}
+    for source in texts:
+        for other, number in witness.items():
+            a, b = keys[source], keys[other]
+            if a and b and len(a & b) >= _SAME_DOCUMENT * min(len(a), len(b)):
+                witness[source] = number
+                break
+        else:
+            witness[source] = len(set(witness.values()))
+    return witness
+
+
+def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[str, int] | None = None) -> Consensus:
+    """Majority city per rank over the witnesses (``witness``: source id -> witness number, see
+    document_witnesses; each source its own by default). The first copy is the reference: on a tie
+    its city is kept; when the reference is the declared CCID 2020 white paper that settles the rank
+    (flagged primary_source), otherwise the rank is flagged tie."""
     ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= TOP_N})
-    witness = _witnesses(copies)
+    if witness is None:
+        witness = {t.source_id: n for n, t in enumerate(copies)}
     primary = bool(copies) and _declared_reference(copies[0])
     rows: list[dict] = []
     winners: dict[int, str] = {}
@@ -210,7 +222,8 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord]) -> Consensus:
         decided[rank] = "majority kept"
         if len(leaders) > 1:
             described = "; ".join(
-                f"{group[0][1].name} ({', '.join(t.source_id for t, _ in group)})" for _, group in leaders)
+                f"{group[0][1].name} ({', '.join(sorted({t.source_id for t, _ in group}))}: "
+                f"{len({witness[t.source_id] for t, _ in group})} independent)" for _, group in leaders)
             if primary and any(t is copies[0] for t, _ in supporters):
                 flags.append("primary_source")
                 decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared CCID 2020 white paper)"
