@@ -12,6 +12,7 @@ from pipeline.model import PipelineError
 MANIFEST = "sources.toml"
 KINDS = {"whitepaper", "repost", "mirror", "article"}
 _NOT_SOURCES = {MANIFEST, "README.md", "README.txt", "README"}
+_KEYS = {"publisher", "title", "edition", "kind", "note"}
 
 
 def load_manifest(raw_dir: Path, problems: list[str] | None = None) -> dict[str, dict]:
@@ -35,6 +36,9 @@ def load_manifest(raw_dir: Path, problems: list[str] | None = None) -> dict[str,
         if nested:
             raise PipelineError(f'{path}: [{name}.{nested[0]}] reads as a nested table; quote the file name: '
                                 f'["{name}.{nested[0]}"].')
+        for key in sorted(set(entry) - _KEYS):
+            _problem(problems, entry, key, f"{path}: entry {name!r} has the key {key!r}, which is not one of "
+                                           f"{', '.join(sorted(_KEYS))}; check its spelling.")
         kind = entry.get("kind")
         if isinstance(kind, str) and kind.strip().lower() in KINDS:
             entry["kind"] = kind = kind.strip().lower()

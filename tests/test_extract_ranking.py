@@ -151,3 +151,20 @@ def test_ranks_in_chinese_numerals():
     numerals = ["一", "二", "三", "四"]
     table, = tables_in("\n".join(f"{n}\t{c}" for n, c in zip(numerals, names)) + "\n九十九\t湖州市\n一百\t保定市")
     assert [(row.rank, row.fields[0]) for row in table.rows][-3:] == [(4, "广州市"), (99, "湖州市"), (100, "保定市")]
+
+
+def test_tied_ranks_in_single_space_rows_and_ordinal_prefixes():
+    """5, 5, 7 around a tie (并列) keeps single-space rows a table; 第一名： is a rank, 第二、 and
+    一 总体情况 are headings."""
+    rows = ["1 深圳市 广东省", "2 上海市 上海市", "3 北京市 北京市", "4 广州市 广东省", "5 杭州市 浙江省 并列",
+            "5 东莞市 广东省 并列", "7 成都市 四川省"]
+    table, = tables_in("\n".join(rows))
+    assert [row.rank for row in table.rows] == [1, 2, 3, 4, 5, 5, 7]
+    assert split_cells("第一名：深圳市（广东省）")[0] == ["第一名", "深圳市（广东省）"]
+    assert tables_in("第二、李德仁院士观点\n正文\n第三、郭仁忠院士观点\n正文\n第四、邬贺铨院士观点") == []
+    assert tables_in("一 总体情况\n二 发展特点\n三 上海市 经验\n四 展望") == []
+
+
+def test_a_bracketed_note_in_the_header_does_not_change_the_column_role():
+    table, = tables_in("排名\t城市（省份）\n1\t深圳市（广东省）\n2\t上海市（上海市）\n3\t北京市（北京市）")
+    assert table.roles() == ["city"]

@@ -79,3 +79,14 @@ def test_entry_mistakes_are_problems_not_aborts_when_asked(tmp_path):
     manifest = load_manifest(tmp_path, problems)
     assert manifest == {"a.txt": {"kind": "repost"}, "b.txt": {"publisher": "某网"}, "c.txt": {}, "d.txt": {}}
     assert len(problems) == 4 and all(str(tmp_path / "sources.toml") in p for p in problems)
+
+
+def test_a_misspelt_key_is_a_problem():
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "sources.toml").write_text('["a.txt"]\nkinds = "repost"\nyear = 2020\n', encoding="utf-8")
+        problems: list[str] = []
+        assert load_manifest(Path(folder), problems) == {"a.txt": {}}
+        assert ["'kinds'" in problems[0], "'year'" in problems[1]] == [True, True]

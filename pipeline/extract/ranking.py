@@ -56,7 +56,7 @@ class RankingTable:
         """Per field of a group: 'city', 'province' or 'unknown', read from the header."""
         if not self.header:
             return ["unknown"] * self.width
-        cells = self.header[1 : 1 + self.width]
+        cells = [re.sub(r"[（(][^）)]*[）)]", "", cell) for cell in self.header[1 : 1 + self.width]]  # 城市（省份）
         roles = []
         for cell in cells:
             if _PROVINCE_HEADER.search(cell):
@@ -105,7 +105,10 @@ def split_cells(line: str) -> tuple[list[str], str]:
 _WIDE_DIGIT = re.compile(r"[０-９]")
 # a comma-separated row: a rank first, or short cells only (城市,排名,省份), never a sentence
 _COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,|^\s*[^,，。；;！？!?]{1,24}(?:,[^,，。；;！？!?]{0,24})+\s*$')
-_RANK_PREFIX = re.compile(r"^\s*(第?\d{1,4}[名位]?)\s*[、.．:：]\s*(?=[^\d\s])")
+_RANK_PREFIX = re.compile(
+    r"^\s*(第?\d{1,4}[名位]?|第[一二三四五六七八九十百零〇两]{1,5}[名位])\s*[、.．:：]\s*(?=[^\d\s])")  # not 第二、 (a heading)
+# a bare Chinese numeral before words and single spaces is an outline heading (一 总体情况), not a rank
+_OUTLINE = re.compile(r"^[一二三四五六七八九十百零〇两]{1,5}$")
 _DASH = re.compile(r"^[-–—－~～]+$")  # "1. 深圳市 - 广东省": a dash between names separates them
 _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
 
@@ -175,6 +178,8 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
             cells = [cells[rank_column], *cells[:rank_column], *cells[rank_column + 1:]]
         elif rank_column and not _RANK.match(cells[0]):
             rank_column = 0
+        if kind == "space" and cells and _OUTLINE.match(cells[0]):
+            continue
         values = _trailing_numbers(cells)
         groups = parse_groups(cells[:len(cells) - len(values)])
         if groups:
@@ -239,12 +244,19 @@ def _trailing_numbers(cells: list[str]) -> list[str]:
 
 
 def _sequential(entries) -> bool:
-    """Single-space rows count only when every column group's ranks go up by one, line after line."""
+    """Single-space rows count only when every column group's ranks go up by one line after line, but
+    for a tied rank: the same rank again, then a skip past it (5, 5, 7)."""
     if len(entries) < 3:
         return False
     for (_, a, _, _), (_, b, _, _) in zip(entries, entries[1:]):
-        if any(rb != ra + 1 for (ra, _), (rb, _) in zip(a, b)):
+        if len(a) != len(b):
             return False
+    groups = list(zip(*[[rank for rank, _ in groups] for _, groups, _, _ in entries]))
+    for ranks in groups:
+        steps = [b - a for a, b in zip(ranks, ranks[1:])]
+        for before, step in zip([1, *steps], steps):
+            if not (step == 1 or step == 0 or (step >= 2 and before == 0)):
+                return False
     return True
 
 
