@@ -226,8 +226,8 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
     copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
     from pipeline.extract.ranking import find_ranking_tables
-    from pipeline.reconcile.top100 import (TOP_N, document_witnesses, find_copies, resolve_table,
-                                           unknown_ranking_rows, vote)
+    from pipeline.reconcile.top100 import (TOP_N, document_witnesses, find_copies, is_declared_white_paper,
+                                           resolve_table, unknown_ranking_rows, vote)
 
     city_rankings, unknown = [], []
     for source in readable:
@@ -254,6 +254,12 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
             else:
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
     copies, others = find_copies(city_rankings)
+    declared = sorted({t.source_id for t in city_rankings if is_declared_white_paper(t)})
+    if len(declared) > 1:
+        ctx.quality.append(QualityRecord(
+            "consensus", "raw/sources.toml", "ccid2020_top100", "several sources declared the CCID 2020 white paper",
+            ", ".join(declared), copies[0].source_id if copies else "",
+            "the one the most copies agree with is the reference (it settles ties); check the manifest's kind"))
     for other in others:
         ctx.quality.append(QualityRecord(
             other.source_id, other.table.location, f"ranking table {other.table.table_no}",

@@ -168,3 +168,11 @@ def test_tied_ranks_in_single_space_rows_and_ordinal_prefixes():
 def test_a_bracketed_note_in_the_header_does_not_change_the_column_role():
     table, = tables_in("排名\t城市（省份）\n1\t深圳市（广东省）\n2\t上海市（上海市）\n3\t北京市（北京市）")
     assert table.roles() == ["city"]
+
+
+def test_a_score_after_each_column_group():
+    lines = "\n".join(f"{r}\t{a}\t9{r}.5\t{r + 3}\t{b}\t8{r}.1"
+                      for r, (a, b) in enumerate([("深圳市", "广州市"), ("上海市", "杭州市"), ("北京市", "成都市")], start=1))
+    table, = tables_in("排名\t城市\t得分\t排名\t城市\t得分\n" + lines)
+    assert (table.groups, table.width) == (2, 1)
+    assert [(row.rank, row.fields) for row in table.rows][:2] == [(1, ["深圳市"]), (4, ["广州市"])]

@@ -143,6 +143,9 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
             groups.append((_rank_number(match.group(1)), []))
         else:
             groups[-1][1].append(cell)
+    for _, fields in groups[:-1]:  # a score after each group's names (1 深圳市 91.7 51 龙岩市 80.1): set aside
+        while len(fields) > 1 and _NUMBER.match(fields[-1]) and not _RANK.match(fields[-1]):
+            fields.pop()
     # The groups before the last fix the width; the last may be shorter (an empty cell, padded) or
     # longer (a note after it, which the table cuts off and records).
     width = len(groups[0][1])

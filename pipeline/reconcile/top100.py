@@ -143,7 +143,7 @@ def _agreement(a: SourceTable, b: SourceTable) -> float:
     return len(a.resolved_pairs & b.resolved_pairs) / common if common else 0.0
 
 
-def _declared_reference(table: SourceTable) -> bool:
+def is_declared_white_paper(table: SourceTable) -> bool:
     meta = table.meta
     publisher = str(meta.get("publisher", ""))
     return meta.get("edition") == 2020 and meta.get("kind") == "whitepaper" and (
@@ -158,7 +158,7 @@ def find_copies(tables: list[SourceTable]) -> tuple[list[SourceTable], list[Sour
         return [], list(tables)
 
     def support(t: SourceTable) -> tuple:
-        return (_declared_reference(t), sum(_agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
+        return (is_declared_white_paper(t), sum(_agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
 
     reference = max(complete, key=support)
     copies = [reference] + [t for t in tables if t is not reference and _agreement(reference, t) >= COPY_AGREEMENT]
@@ -201,7 +201,7 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
     ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= TOP_N})
     if witness is None:
         witness = {t.source_id: n for n, t in enumerate(copies)}
-    primary = bool(copies) and _declared_reference(copies[0])
+    primary = bool(copies) and is_declared_white_paper(copies[0])
     rows: list[dict] = []
     winners: dict[int, str] = {}
     decided: dict[int, str] = {}
