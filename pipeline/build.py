@@ -226,10 +226,10 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
     copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
     from pipeline.extract.ranking import find_ranking_tables
-    from pipeline.reconcile.top100 import (TOP_N, document_witnesses, find_copies, is_declared_white_paper,
-                                           resolve_table, unknown_ranking_rows, vote)
+    from pipeline.reconcile.top100 import (COPY_AGREEMENT, TOP_N, agreement, document_witnesses, find_copies,
+                                           is_declared_white_paper, resolve_table, unknown_ranking_rows, vote)
 
-    city_rankings, unknown = [], []
+    city_rankings, unknown, elsewhere = [], [], []
     for source in readable:
         doc = source.doc
         tables = ctx.found(source, "ranking tables", lambda _: find_ranking_tables(source.lines, doc.locations))
@@ -249,11 +249,19 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
                     f"city ranking from a source about the {source.row['edition']} edition",
                     f"{len(table.rows)} rows", "", "not voted into the 2020 top-100; kept in unknown_rankings"))
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, resolved))
+                elsewhere.append((source.row["edition"], resolved))
             elif resolved is not None:
                 city_rankings.append(resolved)
             else:
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
     copies, others = find_copies(city_rankings)
+    for edition, table in elsewhere:  # a copy of this list under another edition's name: say so
+        if copies and agreement(copies[0], table) >= COPY_AGREEMENT:
+            ctx.quality.append(QualityRecord(
+                table.source_id, table.table.location, f"ranking table {table.table.table_no}",
+                f"a ranking from a source about the {edition} edition that matches the {EDITION} top-100",
+                f"agrees on {agreement(copies[0], table):.0%} of the ranks both list", "",
+                "kept in unknown_rankings; if it is a copy of this list, set its edition in sources.toml"))
     declared = sorted({t.source_id for t in city_rankings if is_declared_white_paper(t)})
     if len(declared) > 1:
         ctx.quality.append(QualityRecord(

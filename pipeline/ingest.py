@@ -70,7 +70,9 @@ _OFFICE = [(b"word/", "a Word document (.docx)"), (b"xl/", "an Excel workbook (.
 
 
 def _office_kind(data: bytes) -> str:
-    """What Office file a ZIP archive is ('' when it is none): named so the message can say what to do."""
+    """What Office file the bytes are ('' when none): named so the message can say what to do."""
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # the OLE2 container of .doc, .xls, .ppt
+        return "an old-format Office file (.doc, .xls or .ppt)"
     if not data.startswith(b"PK\x03\x04"):
         return ""
     head = data[:65536]

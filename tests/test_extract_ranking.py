@@ -176,3 +176,9 @@ def test_a_score_after_each_column_group():
     table, = tables_in("排名\t城市\t得分\t排名\t城市\t得分\n" + lines)
     assert (table.groups, table.width) == (2, 1)
     assert [(row.rank, row.fields) for row in table.rows][:2] == [(1, ["深圳市"]), (4, ["广州市"])]
+
+
+def test_a_list_written_on_one_line():
+    table, = tables_in("百强名单：\n1.深圳市（广东省）；2.上海市（上海市）；3.北京市（北京市）；4.广州市（广东省）\n")
+    assert [(row.rank, row.fields[0], row.location) for row in table.rows][::3] == [
+        (1, "深圳市（广东省）", "line 2"), (4, "广州市（广东省）", "line 2")]

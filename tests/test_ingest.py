@@ -247,3 +247,16 @@ def test_html_rowspan_cell_repeats_in_the_rows_below():
     html = ("<table><tr><th>省份</th><th>城市</th></tr><tr><td rowspan='2'>浙江省</td><td>杭州市</td></tr>"
             "<tr><td>宁波市</td></tr><tr><td colspan='2'>注</td></tr></table>")
     assert render_html(html) == ["省份\t城市", "浙江省\t杭州市", "浙江省\t宁波市", "注\t注"]
+
+
+@pytest.mark.parametrize("data, named", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old-format Office file"),
+    (b"PK\x03\x04" + b"\x00" * 26 + b"xl/workbook.xml" + bytes(100), "Excel workbook"),
+    (b"PK\x03\x04" + b"\x00" * 26 + b"word/document.xml" + bytes(100), "Word document"),
+])
+def test_office_files_are_named_with_what_to_do(tmp_path, data, named):
+    path = tmp_path / "list.bin"
+    path.write_bytes(data)
+    with pytest.raises(PipelineError) as error:
+        read_source(path)
+    assert named in str(error.value) and "export it as CSV, PDF or HTML" in str(error.value)

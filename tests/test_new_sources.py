@@ -144,8 +144,9 @@ def layouts_outcome(tmp_path_factory, top100):
     shutil.copy(ROOT / "raw" / "ccid2020_whitepaper.txt", raw)
     manifest = (ROOT / "raw" / "sources.toml").read_text(encoding="utf-8")
     (raw / "sources.toml").write_text(manifest + '\n["scores.csv"]\nkind = "Repost"\n\n["lines.txt"]\nkind = "blog"\n'
-                                      '\n["dashes.txt"]\npublisher = "赛迪顾问"\nedition = 2020\nkind = "whitepaper"\n',
-                                      encoding="utf-8")
+                                      '\n["dashes.txt"]\npublisher = "赛迪顾问"\nedition = 2020\nkind = "whitepaper"\n'
+                                      '\n["labelled_2021.txt"]\nedition = 2021\nkind = "repost"\n', encoding="utf-8")
+    (raw / "labelled_2021.txt").write_text("\n".join(f"{r}\t{c}\t{p}" for r, c, p in top100), encoding="utf-8")
     (raw / "scores.csv").write_text("排名,城市,省份,得分\n" + "\n".join(
         f"{r},{c},{p},{90 - r * 0.3:.1f}" for r, c, p in top100), encoding="utf-8")
     (raw / "lines.txt").write_text("\n".join(f"第{r}名：{c}（{p}）" for r, c, p in top100), encoding="utf-8")
@@ -203,6 +204,8 @@ def test_unreadable_layouts_and_manifest_mistakes_are_reported(layouts_outcome):
     quality = read(out, "data_quality")
     problems = quality[quality.issue == "manifest entry not used"]
     assert len(problems) == 1 and "'blog'" in problems["action"].iloc[0]
+    mislabelled = quality[quality.issue.str.contains("matches the 2020 top-100")]
+    assert mislabelled[["source_id", "raw"]].values.tolist() == [["labelled_2021", "agrees on 100% of the ranks both list"]]
     declared = quality[quality.issue == "several sources declared the CCID 2020 white paper"]
     assert declared[["raw", "resolved"]].values.tolist() == [["ccid2020_whitepaper, dashes", "ccid2020_whitepaper"]]
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))

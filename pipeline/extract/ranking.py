@@ -165,8 +165,28 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
     return groups
 
 
+def _one_item_per_line(lines: list[str], locations: list[str]) -> tuple[list[str], list[str]]:
+    """A list written on one line (``1.深圳市；2.上海市；3.北京市``) as one line per item, each keeping
+    the location of the line it came from."""
+    out_lines, out_locations = [], []
+    for line, location in zip(lines, locations):
+        items = [item.strip() for item in _ITEM_SEPARATOR.split(line) if item.strip()]
+        if len(items) >= 3 and all(_RANK_PREFIX.match(item) for item in items):
+            out_lines.extend(items)
+            out_locations.extend([location] * len(items))
+        else:
+            out_lines.append(line)
+            out_locations.append(location)
+    return out_lines, out_locations
+
+
+_ITEM_SEPARATOR = re.compile(r"[；;]")
+
+
 def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingTable]:
     """Every ranking table in the lines, in document order."""
+    if any("；" in line or ";" in line for line in lines):
+        lines, locations = _one_item_per_line(lines, locations)
     parsed: list[tuple[int, list[tuple[int, list[str]]], tuple]] = []
     rank_column = 0  # where a header put the rank (城市,排名,省份); rows are read with the rank first
     for index, line in enumerate(lines):

@@ -137,7 +137,7 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
     return resolved
 
 
-def _agreement(a: SourceTable, b: SourceTable) -> float:
+def agreement(a: SourceTable, b: SourceTable) -> float:
     """Share of the ranks both tables list on which they name the same (resolved) city."""
     common = len(a.ranks & b.ranks)
     return len(a.resolved_pairs & b.resolved_pairs) / common if common else 0.0
@@ -158,10 +158,10 @@ def find_copies(tables: list[SourceTable]) -> tuple[list[SourceTable], list[Sour
         return [], list(tables)
 
     def support(t: SourceTable) -> tuple:
-        return (is_declared_white_paper(t), sum(_agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
+        return (is_declared_white_paper(t), sum(agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
 
     reference = max(complete, key=support)
-    copies = [reference] + [t for t in tables if t is not reference and _agreement(reference, t) >= COPY_AGREEMENT]
+    copies = [reference] + [t for t in tables if t is not reference and agreement(reference, t) >= COPY_AGREEMENT]
     others = [t for t in tables if not any(t is c for c in copies)]
     return copies, others
 
