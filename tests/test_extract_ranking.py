@@ -182,3 +182,17 @@ def test_a_list_written_on_one_line():
     table, = tables_in("百强名单：\n1.深圳市（广东省）；2.上海市（上海市）；3.北京市（北京市）；4.广州市（广东省）\n")
     assert [(row.rank, row.fields[0], row.location) for row in table.rows][::3] == [
         (1, "深圳市（广东省）", "line 2"), (4, "广州市（广东省）", "line 2")]
+
+
+@pytest.mark.parametrize("text", [
+    "深圳市,1,广东省\n上海市,2,上海市\n北京市,3,北京市",
+    "深圳市\t1\n上海市\t2\n北京市\t3",
+    "得分,排名,城市,省份\n89.7,1,深圳市,广东省\n88.1,2,上海市,上海市\n87,3,北京市,北京市",
+])
+def test_the_rank_after_the_city_or_the_score(text):
+    table, = tables_in(text)
+    assert [(row.rank, row.fields[0]) for row in table.rows] == [(1, "深圳市"), (2, "上海市"), (3, "北京市")]
+
+
+def test_a_name_then_an_unordered_number_is_no_ranking():
+    assert tables_in("深圳市\t12\n上海市\t7\n北京市\t30") == []

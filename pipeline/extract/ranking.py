@@ -165,6 +165,13 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
     return groups
 
 
+def _rank_first(cells: list[str], column: int) -> list[str]:
+    """The row with its rank cell first, then its names, then its numbers (a score column before the
+    rank, as in 得分,排名,城市, ends up after the names, where it is set aside)."""
+    rest = cells[:column] + cells[column + 1:]
+    return [cells[column], *[c for c in rest if not _NUMBER.match(c)], *[c for c in rest if _NUMBER.match(c)]]
+
+
 def _one_item_per_line(lines: list[str], locations: list[str]) -> tuple[list[str], list[str]]:
     """A list written on one line (``1.深圳市；2.上海市；3.北京市``) as one line per item, each keeping
     the location of the line it came from."""
@@ -197,16 +204,20 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         if named and len(cells) > 1:  # a header; with several column groups the ranks lead each group
             rank_column = named[0] if len(named) == 1 else 0
             continue
+        moved = False
         if rank_column and len(cells) > rank_column and _RANK.match(cells[rank_column]):
-            cells = [cells[rank_column], *cells[:rank_column], *cells[rank_column + 1:]]
+            cells = _rank_first(cells, rank_column)
         elif rank_column and not _RANK.match(cells[0]):
             rank_column = 0
+        if (not rank_column and kind != "space" and len(cells) >= 2 and _RANK.match(cells[1])
+                and _WORDY.search(cells[0]) and not _RANK.match(cells[0])):
+            cells, moved = _rank_first(cells, 1), True  # 深圳市,1,广东省 with no header: held to sequential ranks
         if kind == "space" and cells and _OUTLINE.match(cells[0]):
             continue
         values = _trailing_numbers(cells)
         groups = parse_groups(cells[:len(cells) - len(values)])
         if groups:
-            parsed.append((index, groups, (len(groups), kind), values))
+            parsed.append((index, groups, (len(groups), kind, moved), values))
     tables: list[list[tuple[int, list, tuple]]] = []
     for entry in parsed:
         index, groups, signature, _ = entry
@@ -226,10 +237,10 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         tables.append([entry])
     found: list[RankingTable] = []
     for entries in tables:
-        n_groups, kind = entries[0][2]
+        n_groups, kind, moved = entries[0][2]
         if sum(len(groups) for _, groups, _, _ in entries) < 3:
             continue
-        if kind == "space" and not _sequential(entries):
+        if (kind == "space" or moved) and not _sequential(entries):
             continue
         header, caption = _header_and_caption(lines, entries[0][0])
         width = _table_width(entries, header, n_groups)
