@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.findings import SourceFindings
-from pipeline.model import QualityRecord
+from pipeline.model import EDITION, QualityRecord
 from pipeline.run import Source
 
 _PUBLISHER = re.compile(r"tahaoo|太昊", re.IGNORECASE)
@@ -39,12 +39,12 @@ class Context:
         return self.stored[doc.source_id].get(key, compute, self.quality)
 
     def save(self) -> None:
-        from pipeline.prepare import prune_cache
+        from pipeline.cache import prune
 
         for findings in self.stored.values():
             findings.save()
         if self.cache is not None:
-            prune_cache(self.cache, {f.path.name for f in self.stored.values()}, ".pickle")
+            prune(self.cache, {f.path.name for f in self.stored.values()}, ".pickle")
 
     def is_province(self, text: str) -> bool:
         return self.gaz.province(text.replace(" ", "")) is not None
@@ -98,7 +98,6 @@ def _discrepancies() -> dict[str, str]:
     return load_known_discrepancies()
 
 
-EDITION = 2020
 _DOMAIN_NAME = re.compile(r"^数字[\u4e00-\u9fff]{2}$")
 
 
@@ -256,11 +255,12 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
     copies, others = find_copies(city_rankings)
     for edition, table in elsewhere:  # a copy of this list under another edition's name: say so
-        if copies and agreement(copies[0], table) >= COPY_AGREEMENT:
+        share = agreement(copies[0], table) if copies else 0.0
+        if share >= COPY_AGREEMENT:
             ctx.quality.append(QualityRecord(
                 table.source_id, table.table.location, f"ranking table {table.table.table_no}",
                 f"a ranking from a source about the {edition} edition that matches the {EDITION} top-100",
-                f"agrees on {agreement(copies[0], table):.0%} of the ranks both list", "",
+                f"agrees on {share:.0%} of the ranks both list", "",
                 "kept in unknown_rankings; if it is a copy of this list, set its edition in sources.toml"))
     declared = sorted({t.source_id for t in city_rankings if is_declared_white_paper(t)})
     if len(declared) > 1:
@@ -275,18 +275,17 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
             "", "kept in unknown_rankings"))
         unknown.extend(unknown_ranking_rows(other.source_id, other.table, other))
     by_id = {s.row["source_id"]: s.row for s in sources}
-    held: dict[str, tuple[set[int], list[int], list[int]]] = {}  # a source may carry the list in several tables
+    held: dict[str, tuple[list[int], list[int]]] = {}  # a source may carry the list in several tables
     for copy in copies:
-        ranks, numbers, listed = held.setdefault(copy.source_id, (set(), [], []))
-        ranks.update(rank for rank, _, _, _ in copy.rows if 1 <= rank <= TOP_N)
+        listed, numbers = held.setdefault(copy.source_id, ([], []))
         listed.extend(rank for rank, _, _, _ in copy.rows if 1 <= rank <= TOP_N)
         numbers.append(copy.table.table_no)
-    for source_id, (ranks, numbers, listed) in held.items():
-        if len(ranks) < TOP_N and len(listed) < TOP_N:  # 100 rows with a tied rank (并列) are not cut short
+    for source_id, (listed, numbers) in held.items():
+        if len(listed) < TOP_N:  # rows, not distinct ranks: 100 rows with a tied rank (并列) are not cut short
             row = by_id[source_id]
             row["status"] = "partial" if row["status"] == "ok" else row["status"]
             tables = f"ranking table{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
-            note = (f"its copy of the top-100 ({tables}) has {len(ranks)} of {TOP_N} ranks: the table may be cut "
+            note = (f"its copy of the top-100 ({tables}) has {len(set(listed))} of {TOP_N} ranks: the table may be cut "
                     "short; check the source file")
             row["message"] = "; ".join(m for m in (row["message"], note) if m)
     texts = {s.doc.source_id: s.lines for s in readable if any(c.source_id == s.doc.source_id for c in copies)}

@@ -20,13 +20,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pipeline.model import EDITION
+from pipeline.numerals import as_number
 from pipeline.reconcile.gazetteer import Gazetteer
 
-EDITION = 2020
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _YEAR = re.compile(r"(20\d\d)\s*(?:年|中国|数字|\d|$)")
 _TITLE_YEAR = re.compile(r"《[^》]*?(20\d\d)[^》]*》")
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NUM = r"(?:\d+|[一二两三四五六七八九十]+)"
 _GROUP = r"(?P<names>[\u4e00-\u9fff]{2,8}(?:\s*[、和及与]\s*[\u4e00-\u9fff]{2,8})*)"
 _SHARE = re.compile(_GROUP + r"(?:" + _NUM + r"个?省(?:份)?|地区)?[^。；;%,，、]{0,20}?占比?(?:为|达|达到|约为|约|超过)?\s*"
@@ -54,12 +54,7 @@ def number(text: str) -> int | None:
         return int(text)
     if re.fullmatch(r"十?[一二两三四五六七八九]?|[一二两三四五六七八九]十[一二三四五六七八九]?", text) is None:
         return None
-    if text.startswith("十"):
-        return 10 + (_NUMERALS.get(text[1:], 0) if len(text) > 1 else 0)
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return _NUMERALS[tens] * 10 + (_NUMERALS.get(units, 0) if units else 0)
-    return _NUMERALS[text]
+    return as_number(text)
 
 
 @dataclass
@@ -165,11 +160,12 @@ def _sentence_claims(text: str, gaz: Gazetteer, groups: Groups) -> list[Claim]:
             found.append(Claim("", "", text, "rank_range", f"ranks:{a}-{b}", "、".join(cities), None, None, cities,
                                {"span": match.span(), "first": a}))
     for match in (_STRUCTURE.finditer(text) if has["个"] else ()):
-        if number(match.group("value")) is None:
+        value = number(match.group("value"))
+        if value is None:
             continue
         level = _STRUCTURE_LEVEL[match.group("what")]
-        found.append(Claim("", "", text, "structure", f"structure:{level}", match.group(0),
-                           number(match.group("value")), None, [level], {"span": match.span()}))
+        found.append(Claim("", "", text, "structure", f"structure:{level}", match.group(0), value, None, [level],
+                           {"span": match.span()}))
     for match in (_STAGE.finditer(text) if has["分"] and has["个"] else ()):
         found.append(Claim("", "", text, "stage", f"stage:{match.group('name')}", match.group(0),
                            int(match.group("value")), None, [match.group("name")], {"span": match.span()}))

@@ -57,14 +57,9 @@ def write_table(frame, name: str, out_dir: Path) -> None:
     arrow_types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
     schema = pa.schema([(f["name"], arrow_types[f.get("type", "string")]) for f in load_schema(name).fields])
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-    with tempfile.NamedTemporaryFile(dir=out_dir, prefix=f".{name}.", suffix=".tmp", delete=False) as handle:
-        tmp = Path(handle.name)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        _readable(tmp)
-        os.replace(tmp, out_dir / f"{name}.parquet")
-    finally:
-        tmp.unlink(missing_ok=True)
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, compression="zstd")
+    atomic_write(out_dir / f"{name}.parquet", buffer.getvalue().to_pybytes())
 
 
 def write_json(path: Path, payload) -> None:

@@ -18,19 +18,18 @@ import pickle
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
+from pipeline.cache import code_fingerprint, load_pickle, store
 from pipeline.model import QualityRecord
-from pipeline.prepare import _CODE as _READING_CODE
+from pipeline.prepare import READING_CODE
 
 # what reads the text (its lines are the input) and what finds and resolves tables in it
-_CODE = (*_READING_CODE, "findings.py", "build.py", "claims.py", "extract", "reconcile")
+_CODE = (*READING_CODE, "findings.py", "build.py", "claims.py", "extract", "reconcile")
 
 
 class SourceFindings:
     """The stored findings of one source; ``cache`` None keeps nothing (``--no-cache``)."""
 
     def __init__(self, cache: Path | None, sha256: str, source_id: str):
-        from pipeline.prepare import code_fingerprint
-
         self.path = None
         self.entries: dict[Hashable, bytes] = {}
         self.used: set[Hashable] = set()
@@ -39,11 +38,7 @@ class SourceFindings:
             return
         who = hashlib.sha256(f"{sha256}\n{source_id}\n{code_fingerprint(_CODE)}".encode()).hexdigest()
         self.path = cache / f"{who}.pickle"
-        if self.path.exists():
-            try:
-                self.entries = pickle.loads(self.path.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                self.entries = {}
+        self.entries = load_pickle(self.path) or {}
 
     def get(self, key: Hashable, compute: Callable[[list[QualityRecord]], object],
             quality: list[QualityRecord]):
@@ -69,8 +64,5 @@ class SourceFindings:
             self.changed = True
         if not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(self.entries))
-        temporary.replace(self.path)
+        store(self.path, pickle.dumps(self.entries))
         self.changed = False

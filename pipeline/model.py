@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+EDITION = 2020  # the edition of the CCID ranking the tables are about; other editions are kept apart
+
 
 class PipelineError(Exception):
     """An input problem explained for people: the file, what was expected and what to do."""

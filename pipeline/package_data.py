@@ -1,5 +1,6 @@
 """Data files shipped inside installed packages (jieba's dictionary, jionlp's location tree and
-frequency tables), located without importing the packages, whose import would load models for nothing."""
+frequency tables), located without importing the packages, whose import would load models for nothing;
+and the pipeline's own tab-separated tables in pipeline/data/."""
 
 from __future__ import annotations
 
@@ -27,3 +28,9 @@ def jionlp_distribution(name: str) -> dict[str, int]:
     text = zipped_text(package_file("jionlp", "dictionary", f"{name}.zip")).strip("\n")
     # one parse of the whole file as a JSON array: several times faster than a parse per line
     return dict(json.loads("[" + text.replace("\n", ",") + "]"))
+
+
+def data_rows(name: str) -> list[list[str]]:
+    """The rows of ``pipeline/data/NAME`` split on tabs, comment (#) and blank lines left out."""
+    text = (Path(__file__).resolve().parent / "data" / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]

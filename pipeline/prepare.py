@@ -13,13 +13,13 @@ import hashlib
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from pipeline.cache import code_fingerprint, load_pickle, store
 from pipeline.model import Document, PipelineError, Repair
 
-_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "package_data.py", "normalize", "data",
-         "reconcile/gazetteer.py")
+READING_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "package_data.py", "normalize",
+                "data", "reconcile/gazetteer.py")
 
 
 @dataclass
@@ -30,66 +30,28 @@ class Prepared:
     repairs: list[Repair] = field(default_factory=list)
     script: str = ""
     edition: int | None = None
-
-
-@lru_cache(maxsize=None)
-def code_fingerprint(entries: tuple[str, ...] = _CODE) -> str:
-    """Hash of every file (under pipeline/) that decides what a cached step produces, and of the
-    versions of the packages whose data it reads."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    root = Path(__file__).resolve().parent
-    try:
-        versions = " ".join(version(p) for p in ("jionlp", "jieba", "opencc"))
-    except PackageNotFoundError as missing:
-        raise RuntimeError(f"the {missing.name} package is not installed; run `make setup`") from None
-    digest = hashlib.sha256(versions.encode())
-    for entry in entries:
-        target = root / entry
-        files = sorted(target.rglob("*")) if target.is_dir() else [target]
-        for path in files:
-            if path.is_file() and path.suffix in (".py", ".tsv"):
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    sha256: str = ""  # of the file's bytes, also when they are not a readable document ('' if unreadable)
 
 
 def cache_name(sha256: str) -> str:
-    return f"{sha256}-{code_fingerprint()}.pickle"
-
-
-def prune_cache(folder: Path, keep: set[str], suffix: str) -> None:
-    """Delete the ``*suffix`` files of ``folder`` this run did not use (sources removed or changed,
-    tables that changed, code that changed), so the cache does not grow run after run."""
-    if folder.is_dir():
-        for path in folder.glob(f"*{suffix}"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
+    return f"{sha256}-{code_fingerprint(READING_CODE)}.pickle"
 
 
 def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
-    cached = None
-    if cache is not None:
-        try:
-            key = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            key = None
-        cached = cache / cache_name(key) if key else None
-        if cached is not None and cached.exists():
-            try:
-                done = pickle.loads(cached.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError):
-                done = None
-            if done is not None:
-                if done.doc is not None:  # the same bytes may come under another name or manifest entry
-                    done.doc.file, done.doc.meta = path.name, dict(meta)
-                return done
+    try:
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        sha256 = ""
+    cached = cache / cache_name(sha256) if cache is not None and sha256 else None
+    done = load_pickle(cached) if cached is not None else None
+    if done is not None:
+        if done.doc is not None:  # the same bytes may come under another name or manifest entry
+            done.doc.file, done.doc.meta = path.name, dict(meta)
+        return done
     done = _prepare(path, meta)
+    done.sha256 = sha256
     if cached is not None and done.doc is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(done))
-        temporary.replace(cached)
+        store(cached, pickle.dumps(done))
     return done
 
 

@@ -10,9 +10,9 @@ from pipeline.schemas import load_schema
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise_formulas(tables: dict[str, list[dict]], quality: list[QualityRecord]) -> None:
+def neutralise_formulas(tables: dict[str, list[dict]], quality: list[QualityRecord] | None) -> None:
     """Prefix text cells that a spreadsheet would read as a formula with an apostrophe, in place; each
-    one is a data_quality row (cells of data_quality itself are neutralised without a record)."""
+    one is a data_quality row, unless ``quality`` is None (the data_quality table itself)."""
     for name, rows in tables.items():
         text_columns = [f["name"] for f in load_schema(name).fields if f.get("type", "string") == "string"]
         for row in rows:
@@ -20,7 +20,7 @@ def neutralise_formulas(tables: dict[str, list[dict]], quality: list[QualityReco
                 value = row.get(column)
                 if isinstance(value, str) and value.startswith(_FORMULA_START):
                     row[column] = "'" + value
-                    if name != "data_quality":
+                    if quality is not None:
                         quality.append(QualityRecord(row.get("source_id", ""), row.get("location", ""), name,
                                                      "text cell that a spreadsheet would run as a formula",
                                                      value, row[column], "prefixed with an apostrophe"))

@@ -96,7 +96,6 @@ def render(tables: dict[str, list[dict]], report: dict) -> str:
     sources = tables["sources"]
     claims = tables["claims"]
     quality = tables["data_quality"]
-    top = tables["ccid2020_top100"]
     statuses = Counter(s["status"] for s in sources)
     claim_statuses = Counter(c["status"] for c in claims)
     failed_expectations = [(name, o) for name, t in sorted(report["tables"].items()) for o in t["expectations"]
@@ -126,8 +125,8 @@ def render(tables: dict[str, list[dict]], report: dict) -> str:
                            [[name, o["meaning"] or o["expectation"], o["observed_value"], o["unexpected_count"],
                              ", ".join(map(str, o["unexpected_sample"][:5]))] for name, o in failed_expectations]))
     html.append("<h2>Charts</h2>")
-    by_province = sorted(Counter(r["province"] for r in top).items(), key=lambda kv: (-kv[1], kv[0]))
-    by_region = sorted(Counter(r.get("region", "") for r in top).items(), key=lambda kv: (-kv[1], kv[0]))
+    by_province, by_region = (sorted(((r[key], r["n_cities"]) for r in tables[f"ccid2020_top100_by_{key}"]),
+                                     key=lambda kv: (-kv[1], kv[0])) for key in ("province", "region"))
     html.append("<h3>CCID 2020 top-100 by province</h3>" + bar_chart("top-100 by province", by_province))
     html.append("<h3>CCID 2020 top-100 by region</h3>" + bar_chart("top-100 by region", by_region))
     domain = tables.get("ccid2020_domain_top100", [])

@@ -33,7 +33,8 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
     """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
     bytes were read by the same code before), in file-name order whatever the number of workers."""
     from pipeline.manifest import MANIFEST, discover, load_manifest, unread_folders
-    from pipeline.prepare import cache_name, prepare_all, prune_cache
+    from pipeline.cache import prune
+    from pipeline.prepare import cache_name, prepare_all
 
     problems: list[str] = []
     try:
@@ -70,7 +71,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
                "edition": meta.get("edition"), "n_lines": None, "n_repairs": None, "n_tables": None}
         messages = []
         if done.doc is None:
-            row.update(status="failed", message=done.error, sha256=_sha256_of(path))
+            row.update(status="failed", message=done.error, sha256=done.sha256)
             log(f"failed: {done.error}")
             sources.append(Source(row))
             continue
@@ -97,18 +98,8 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         quality.extend(repair_records(doc, done.repairs))
         sources.append(Source(row, doc, done.lines, done.repairs))
     if cache is not None:
-        prune_cache(cache, {cache_name(done.doc.sha256) for done in prepared if done.doc is not None}, ".pickle")
+        prune(cache, {cache_name(done.doc.sha256) for done in prepared if done.doc is not None}, ".pickle")
     return sources
-
-
-def _sha256_of(path: Path) -> str:
-    """The hash of a file that could not be read as a document ('' when its bytes cannot be read at all)."""
-    import hashlib
-
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 MANIFEST_PROBLEM = "manifest entry not used"  # a data_quality issue that makes the run exit 1
@@ -166,7 +157,8 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) ->
 
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
-    sources = read_sources(raw_dir, quality, workers, out_dir / ".cache" if use_cache else None)
+    cache = out_dir / ".cache" if use_cache else None
+    sources = read_sources(raw_dir, quality, workers, cache)
     try:
         corrections = load_corrections(raw_dir)
         corrections_failed = False
@@ -175,13 +167,13 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) ->
         corrections, corrections_failed = Corrections(), True
     log(f"  {len(sources)} sources read; extracting and reconciling tables")
     tables, summaries = build_tables(sources, corrections, quality,
-                                     out_dir / ".cache" / "findings" if use_cache else None)
+                                     cache / "findings" if cache else None)
     neutralise_formulas(tables, quality)
     tables["data_quality"] = [vars(q) for q in quality]
-    neutralise_formulas({"data_quality": tables["data_quality"]}, quality)
+    neutralise_formulas({"data_quality": tables["data_quality"]}, None)
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
     log(f"  {len(frames)} tables built; validating")
-    report = validate_tables(frames, out_dir / ".cache" / "validation" if use_cache else None, runner)
+    report = validate_tables(frames, cache / "validation" if cache else None, runner)
     report.update(summaries)
     for name, frame in frames.items():
         write_table(frame, name, out_dir)

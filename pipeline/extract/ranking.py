@@ -14,8 +14,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-_RANK = re.compile(r"^第?(\d{1,4}|[一二三四五六七八九十百零〇两]{1,5})(?:名|位|\.|、)?$")
-_DIGITS = {c: n for n, chars in enumerate(["零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九"]) for c in chars}
+from pipeline.numerals import NUMERAL_CHARS, as_number
+
+_RANK = re.compile(rf"^第?(\d{{1,4}}|[{NUMERAL_CHARS}]{{1,5}})(?:名|位|\.|、)?$")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
 _WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
 _RANK_HEADER = re.compile(r"^(?:排名|名次|排序|序号|位次|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)
@@ -106,9 +107,9 @@ _WIDE_DIGIT = re.compile(r"[０-９]")
 # a comma-separated row: a rank first, or short cells only (城市,排名,省份), never a sentence
 _COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,|^\s*[^,，。；;！？!?]{1,24}(?:,[^,，。；;！？!?]{0,24})+\s*$')
 _RANK_PREFIX = re.compile(
-    r"^\s*(第?\d{1,4}[名位]?|第[一二三四五六七八九十百零〇两]{1,5}[名位])\s*[、.．:：]\s*(?=[^\d\s])")  # not 第二、 (a heading)
+    rf"^\s*(第?\d{{1,4}}[名位]?|第[{NUMERAL_CHARS}]{{1,5}}[名位])\s*[、.．:：]\s*(?=[^\d\s])")  # not 第二、 (a heading)
 # a bare Chinese numeral before words and single spaces is an outline heading (一 总体情况), not a rank
-_OUTLINE = re.compile(r"^[一二三四五六七八九十百零〇两]{1,5}$")
+_OUTLINE = re.compile(rf"^[{NUMERAL_CHARS}]{{1,5}}$")
 _DASH = re.compile(r"^[-–—－~～]+$")  # "1. 深圳市 - 广东省": a dash between names separates them
 _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
 
@@ -116,20 +117,6 @@ _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
 def _unmark(cell: str) -> str:
     match = _MARKUP.match(cell)
     return (match.group(1) or match.group(2)).strip() if match else cell
-
-
-def _rank_number(text: str) -> int:
-    """``12`` or a Chinese numeral up to 999 (``十二``, ``一百``, ``一百零五``) as a number."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, 0
-    for char in text:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        else:  # 十 or 百: the digit before it (one when there is none, as in 十二) times ten or a hundred
-            total += (digit or 1) * (10 if char == "十" else 100)
-            digit = 0
-    return total + digit
 
 
 def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
@@ -140,7 +127,7 @@ def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
     for cell in cells:
         match = _RANK.match(cell)
         if match:
-            groups.append((_rank_number(match.group(1)), []))
+            groups.append((as_number(match.group(1)), []))
         else:
             groups[-1][1].append(cell)
     for _, fields in groups[:-1]:  # a score after each group's names (1 深圳市 91.7 51 龙岩市 80.1): set aside

@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import product
 
 from pipeline.model import Repair
 
@@ -191,7 +192,7 @@ def _options(piece, following: str) -> tuple[str, ...]:
         return _lead_candidates(piece[1])
     if kind == "trail":
         return _trail_candidates(piece[1])
-    if following and following.encode("gb18030")[:1] in [bytes([b]) for b in SWALLOWED]:
+    if following and following.encode("gb18030")[:1] in SWALLOWED:
         return tuple(chr(b) for b in SWALLOWED)
     return ("",)
 
@@ -242,10 +243,8 @@ def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
                                   "flagged, left as is: no reading of the lost bytes reproduces the damage"))
             continue
         if chosen is None:
-            if candidates:
-                repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
-                                      "flagged, left as is: no candidate clearly wins ("
-                                      + ", ".join(candidates[:4]) + ")"))
+            repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
+                                  "flagged, left as is: no candidate clearly wins (" + ", ".join(candidates[:4]) + ")"))
             continue
         out.append(text[position:span.start])
         out.append(chosen)
@@ -309,7 +308,7 @@ def _rank(pieces: list, context, shortlist: int) -> list[tuple[str, float]]:
         scored.sort(key=lambda item: (-item[0], item[1]))
         shortlists.append([option for _, option in scored[:shortlist]])
     results: dict[str, float] = {}
-    for combo in _product(shortlists):
+    for combo in product(*shortlists):
         chars = list(pieces)
         for i, option in zip(unknown, combo):
             chars[i] = option
@@ -323,16 +322,6 @@ def _rank(pieces: list, context, shortlist: int) -> list[tuple[str, float]]:
 def _only_swallowed_differs(a: str, b: str) -> bool:
     strip = str.maketrans("", "", SWALLOWED.decode())
     return a.translate(strip) == b.translate(strip)
-
-
-def _product(lists):
-    if not lists:
-        yield ()
-        return
-    first, *rest = lists
-    for item in first:
-        for tail in _product(rest):
-            yield (item, *tail)
 
 
 def _score(prefix: str, chars: list[str], restored: set[int], suffix: str, lexicon) -> float:

@@ -37,7 +37,8 @@ def remove_annotations(lines: list[str], first_line: int = 1, explain: bool = Tr
         spans = [m.span() for m in _ANNOTATION.finditer(line)]
         if not spans:
             continue
-        out[index] = _ANNOTATION.sub("", line)
+        kept = zip([0, *(end for _, end in spans)], [*(start for start, _ in spans), len(line)])
+        out[index] = "".join(line[a:b] for a, b in kept)  # what lies between the annotations found
         number = first_line + index
         if explain:
             repairs.extend(Repair("pinyin", number, start + 1, line[start:end], "", 1.0,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from pipeline.model import Repair
 from pipeline.normalize.scan import lines_matching
@@ -24,14 +23,9 @@ def _converter():
 @lru_cache(maxsize=1)
 def variant_table() -> dict[str, tuple[str, str]]:
     """variant character -> (standard form, why)."""
-    table = {}
-    text = resources.files("pipeline").joinpath("data/variants.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        variant, standard, why = line.split("\t")
-        table[variant] = (standard, why)
-    return table
+    from pipeline.package_data import data_rows
+
+    return {variant: (standard, why) for variant, standard, why in data_rows("variants.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +57,7 @@ def convert_lines(lines: list[str], first_line: int, explain: bool) -> tuple[lis
     converted = converted_text.split("\n")
     if len(converted) != len(lines):
         converted = [_converter().convert(line) for line in lines]
+        converted_text = "\n".join(converted)
     changed = [i for i, (before, after) in enumerate(zip(lines, converted)) if before != after]
     repairs: list[Repair] = []
     if explain:
@@ -74,7 +69,7 @@ def convert_lines(lines: list[str], first_line: int, explain: bool) -> tuple[lis
                               "Traditional to Simplified (OpenCC t2s); `normalize --explain` lists each change"))
     variants = variant_table()
     pattern = _variant_pattern()
-    for index in lines_matching(converted, pattern):
+    for index in lines_matching(converted, pattern, converted_text):
         after = converted[index]
         fixed = []
         for column, ch in enumerate(after, start=1):

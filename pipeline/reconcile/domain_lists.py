@@ -66,7 +66,7 @@ def reconcile_list(source_id: str, table: ProvinceListTable, gaz: Gazetteer,
         for res in resolved:
             for note in res.notes:
                 record(row.location, note.issue, note.raw, note.resolved, note.action)
-            key = res.adcode or f"?{res.raw}"
+            key = res.key
             if key in seen:
                 record(row.location, "city listed twice in one list", res.raw, res.name,
                        f"kept once (first at {seen[key]})")
@@ -105,7 +105,7 @@ def add_corrections(rows: list[dict], entries: list[dict], gaz: Gazetteer,
         for name in entry["cities"]:
             res = resolve_city(name, entry["province"], gaz)
             location = f"{entry['file']} ({entry['domain']}, {entry['province']})"
-            key = (entry["domain"], res.adcode or f"?{name}")
+            key = (entry["domain"], res.key)
             if key in present:
                 quality.append(QualityRecord("corrections", location, "ccid2020_domain_top100",
                                              "correction repeats a city the sources already list", name,

@@ -45,6 +45,11 @@ class Resolution:
     def adcode(self) -> str:
         return self.city.adcode if self.city else ""
 
+    @property
+    def key(self) -> str:
+        """What identifies the city when comparing copies: its adcode, or the name as written."""
+        return self.adcode or f"?{self.raw}"
+
 
 def clean_name(raw: str) -> tuple[str, list[Note]]:
     """Strip separators left at the edges and spaces a line wrap put inside a name."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
 from pipeline.extract.regions import Region
 from pipeline.model import QualityRecord
@@ -15,9 +14,9 @@ from pipeline.reconcile.gazetteer import Gazetteer
 @lru_cache(maxsize=1)
 def economic_divisions() -> dict[str, str]:
     """Province official name -> 东部 / 中部 / 西部 / 东北 (data file pipeline/data/economic_divisions.tsv)."""
-    text = resources.files("pipeline").joinpath("data/economic_divisions.tsv").read_text(encoding="utf-8")
-    pairs = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {province: division for division, province in pairs}
+    from pipeline.package_data import data_rows
+
+    return {province: division for division, province in data_rows("economic_divisions.tsv")}
 
 
 def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[QualityRecord]) -> list[dict]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.extract.ranking import RankingTable
-from pipeline.model import QualityRecord
+from pipeline.model import EDITION, QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
 from pipeline.reconcile.names import Resolution, resolve_city
 
@@ -146,7 +146,7 @@ def agreement(a: SourceTable, b: SourceTable) -> float:
 def is_declared_white_paper(table: SourceTable) -> bool:
     meta = table.meta
     publisher = str(meta.get("publisher", ""))
-    return meta.get("edition") == 2020 and meta.get("kind") == "whitepaper" and (
+    return meta.get("edition") == EDITION and meta.get("kind") == "whitepaper" and (
         "赛迪" in publisher or "CCID" in publisher.upper())
 
 
@@ -210,7 +210,7 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
         for t in copies:
             for r, res, _, _ in t.rows:
                 if r == rank:
-                    votes.setdefault(res.adcode or f"?{res.raw}", []).append((t, res))
+                    votes.setdefault(res.key, []).append((t, res))
         # a witness votes once, however many tables or sources carry its list
         weight = {key: len({witness[t.source_id] for t, _ in group}) for key, group in votes.items()}
         ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
@@ -244,7 +244,7 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
                 quality.append(QualityRecord(t.source_id, location, "ccid2020_top100_by_source",
                                              f"rank outside 1-{TOP_N}", f"rank {rank}: {res.name}", "",
                                              "kept in this table only; not part of the top list"))
-            agrees = winners.get(rank) == (res.adcode or f"?{res.raw}")
+            agrees = winners.get(rank) == res.key
             by_source.append({
                 "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
                 "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,

@@ -14,6 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.cache import prune, store
 from pipeline.schemas import Schema, load_schema
 
 _SAMPLE = 10
@@ -116,23 +117,14 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
             report["tables"][name] = json.loads(stored.read_text(encoding="utf-8"))
         else:
             pending[name] = (specs, frame, stored)
-    if runner is not None:
-        outcomes = runner.run(pending) if pending else {}
-    else:
-        outcomes = _run_suites(pending) if pending else {}
-    if pending:
-        for name, outcome in outcomes.items():
-            report["tables"][name] = outcome
-            stored = pending[name][2]
-            if stored is not None:
-                stored.parent.mkdir(parents=True, exist_ok=True)
-                temporary = stored.with_suffix(".tmp")
-                temporary.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
-                temporary.replace(stored)
+    outcomes = (runner.run if runner is not None else _run_suites)(pending) if pending else {}
+    for name, outcome in outcomes.items():
+        report["tables"][name] = outcome
+        stored = pending[name][2]
+        if stored is not None:
+            store(stored, json.dumps(outcome, ensure_ascii=False).encode("utf-8"))
     if cache is not None:
-        from pipeline.prepare import prune_cache
-
-        prune_cache(cache, {stored.name for stored in used}, ".json")
+        prune(cache, {stored.name for stored in used}, ".json")
     report["tables"] = dict(sorted(report["tables"].items()))
     report["success"] = all(table["success"] for table in report["tables"].values())
     return report

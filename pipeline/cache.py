@@ -1,0 +1,57 @@
+"""What the run's caches in ``OUT/.cache/`` share: a fingerprint of the code a cached result depends
+on, loading a stored pickle (a damaged one is a miss, not an error), atomic stores, and pruning to
+what the run used."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint(entries: tuple[str, ...]) -> str:
+    """Hash of every file (under pipeline/) that decides what a cached step produces, and of the
+    versions of the packages whose data it reads."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    root = Path(__file__).resolve().parent
+    try:
+        versions = " ".join(version(p) for p in ("jionlp", "jieba", "opencc"))
+    except PackageNotFoundError as missing:
+        raise RuntimeError(f"the {missing.name} package is not installed; run `make setup`") from None
+    digest = hashlib.sha256(versions.encode())
+    for entry in entries:
+        target = root / entry
+        files = sorted(target.rglob("*")) if target.is_dir() else [target]
+        for path in files:
+            if path.is_file() and path.suffix in (".py", ".tsv"):
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_pickle(path: Path):
+    """The stored object, or None when there is none or it cannot be read back."""
+    if not path.exists():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+
+
+def store(path: Path, data: bytes) -> None:
+    from pipeline.export import atomic_write
+
+    atomic_write(path, data)
+
+
+def prune(folder: Path, keep: set[str], suffix: str) -> None:
+    """Delete the ``*suffix`` files of ``folder`` this run did not use (sources removed or changed,
+    tables that changed, code that changed), so the cache does not grow run after run."""
+    if folder.is_dir():
+        for path in folder.glob(f"*{suffix}"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
