@@ -64,7 +64,9 @@ def _normalize(path: Path, explain: bool) -> int:
     out = sys.stdout
     if explain:
         for repair in repairs:
-            out.write(json.dumps(asdict(repair), ensure_ascii=False) + "\n")
+            fields = asdict(repair)
+            del fields["count"]  # always 1 here: with --explain each record is one change
+            out.write(json.dumps(fields, ensure_ascii=False) + "\n")
     else:
         for line in lines:
             out.write(line + "\n")

@@ -37,7 +37,9 @@ class Document:
 
 @dataclass(slots=True)
 class Repair:
-    """One change a text repair made; ``line`` and ``column`` are 1-based positions in the input."""
+    """One change a text repair made; ``line`` and ``column`` are 1-based positions in the input.
+    ``count`` is how many changes the record sums up (a document's pinyin annotations, the lines
+    the script conversion changed)."""
 
     kind: str
     line: int
@@ -46,6 +48,7 @@ class Repair:
     after: str
     confidence: float
     reason: str
+    count: int = 1
 
 
 @dataclass(frozen=True)

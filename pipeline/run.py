@@ -92,7 +92,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         if row["edition"] is None and done.edition is not None:
             row["edition"] = done.edition
             messages.append(f"edition {done.edition} inferred from the years the text names")
-        row.update(script=done.script, n_repairs=len(done.repairs), message="; ".join(messages))
+        row.update(script=done.script, n_repairs=sum(r.count for r in done.repairs), message="; ".join(messages))
         for message in messages:
             log(f"warning: {path.name}: {message}")
         quality.extend(repair_records(doc, done.repairs))

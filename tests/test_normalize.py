@@ -59,11 +59,22 @@ def test_detect_script():
     assert detect_script(["2020 | 0.91 |"]) == "none"
 
 
-def test_pinyin_summed_up_per_line_without_explain():
-    """The data_quality table gets one row per line; --explain one per annotation."""
+def test_pinyin_summed_up_per_document_without_explain():
+    """The data_quality table gets one row per document (count, lines, the first annotation);
+    --explain one per annotation, and the two agree on the count."""
     lines = ["城市發(fā)展與區(qū)域", "沒有註音(SMILE)", "數據(shù jù)"]
-    fixed, summary = pinyin.remove_annotations(lines, 10, explain=False)
-    assert fixed == ["城市發展與區域", "沒有註音(SMILE)", "數據"]
-    assert [(r.line, r.column, r.before) for r in summary] == [(10, 4, "(fā)(qū)"), (12, 3, "(shù jù)")]
-    assert "columns 4, 11" in summary[0].reason
-    assert len(pinyin.remove_annotations(lines, 10, explain=True)[1]) == 3
+    fixed, text, summary = pinyin.remove_annotations(lines, "\n".join(lines), 10, explain=False)
+    assert fixed == ["城市發展與區域", "沒有註音(SMILE)", "數據"] and text == "\n".join(fixed)
+    assert [(r.line, r.column, r.before) for r in summary] == [(10, 4, "(fā)")]
+    assert summary[0].reason.startswith("3 pinyin annotation(s) removed on 2 lines (lines 10 to 12);")
+    explained = pinyin.remove_annotations(lines, "\n".join(lines), 10, explain=True)[2]
+    assert [(r.line, r.column, r.before) for r in explained] == [(10, 4, "(fā)"), (10, 11, "(qū)"), (12, 3, "(shù jù)")]
+
+
+def test_pinyin_in_full_width_brackets_next_to_half_width_ones():
+    """A full-width bracket anywhere switches to the pattern for both kinds; the result is the same
+    as line by line."""
+    lines = ["發（fā）展", "區(qū)域（北京）", "數據(shù jù)（shù jù）"]
+    fixed, _, summary = pinyin.remove_annotations(lines, "\n".join(lines), 1, explain=False)
+    assert fixed == ["發展", "區域（北京）", "數據"] == [pinyin.repair(line, 1)[0] for line in lines]
+    assert summary[0].reason.startswith("4 pinyin annotation(s) removed on 3 lines")

@@ -12,14 +12,12 @@ import re
 
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script
-from pipeline.normalize.scan import lines_matching
+from pipeline.normalize.scan import lines_containing, lines_matching
 
-# Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
-# then pinyin (found next to the character it annotates) and the script conversion, over the whole text.
-LINE_REPAIRS = [
-    (gbk_shift.repair, re.compile(r"\?[!(),:;?]")),
-    (html_remnants.repair, re.compile(r"[<>&]")),
-]
+# Byte damage first: it happened to the page as published, pinyin and markup included. Then markup
+# (tags end in '>', entities start with '&'); then pinyin (found next to the character it annotates)
+# and the script conversion, over the whole text.
+_MARKUP_CHARS = ">&"
 
 
 def normalize_line(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -32,14 +30,21 @@ def normalize_lines(lines: list[str], first_line: int = 1, explain: bool = False
     recorded as one repair per changed line; with it, one per changed run of characters."""
     out = list(lines)
     repairs: list[Repair] = []
-    for repair, trigger in LINE_REPAIRS:
-        for index in lines_matching(out, trigger):
-            out[index], found = repair(out[index], first_line + index)
-            repairs.extend(found)
-    out, found = pinyin.remove_annotations(out, first_line, explain)
+    text = "\n".join(out)
+    markup = set(lines_containing(out, _MARKUP_CHARS, text))
+    for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
+        out[index], found = gbk_shift.repair(out[index], first_line + index)
+        repairs.extend(found)
+        markup.add(index)  # a repair may restore a swallowed '<'
+    for index in sorted(markup):
+        out[index], found = html_remnants.repair(out[index], first_line + index)
+        repairs.extend(found)
+    if markup:
+        text = "\n".join(out)
+    out, text, found = pinyin.remove_annotations(out, text, first_line, explain)
     repairs.extend(found)
     repairs.sort(key=lambda r: (r.line, r.column))
-    converted, found = script.convert_lines(out, first_line, explain)
+    converted, found = script.convert_lines(out, text, first_line, explain)
     repairs.extend(found)
     return converted, repairs
 

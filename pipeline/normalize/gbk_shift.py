@@ -30,7 +30,7 @@ _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
 # of a four-byte sequence; '<' vanished the same way in every '</p>' and '<br').
 SWALLOWED = bytes(range(0x30, 0x3A)) + b"<"
 _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])|^ (?=[\u4e00-\u9fff])")
-_SITE = re.compile(r"\?[!(),:;?]")
+DAMAGE_SITE = re.compile(r"\?[!(),:;?]")
 MIN_SCORE = 2.5  # the winner must be at least a word of frequency ~300, a place name or a sentence end
 MARGIN = 1.0  # and ten times better (in log10 terms) than the runner-up
 _SHORTLIST = 12
@@ -198,7 +198,7 @@ def _options(piece, following: str) -> tuple[str, ...]:
 
 
 def repair(text: str, line: int, lexicon=None) -> tuple[str, list[Repair]]:
-    if "?" not in text or not _SITE.search(text):
+    if "?" not in text or not DAMAGE_SITE.search(text):
         return text, []
     if lexicon is None:
         # The search is costly and pages repeat their headings: same line, same answer.
@@ -215,12 +215,12 @@ def _repair_cached(text: str) -> tuple[str, tuple[Repair, ...]]:
 
 def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
     text, repairs = _repair_cells(text, line)
-    if not _SITE.search(text):
+    if not DAMAGE_SITE.search(text):
         return text, repairs
     table_row = bool(_CELL_SPLIT.search(text))
     out: list[str] = []
     position = 0
-    for match in _SITE.finditer(text):
+    for match in DAMAGE_SITE.finditer(text):
         if match.start() < position:
             continue
         span = parse_span(text, match.start())
@@ -350,7 +350,7 @@ def _repair_cells(text: str, line: int) -> tuple[str, list[Repair]]:
     repairs = []
     column = 1
     for index, cell in enumerate(parts):
-        if index % 2 == 0 and len(cell) <= _MAX_CELL and _SITE.search(cell):
+        if index % 2 == 0 and len(cell) <= _MAX_CELL and DAMAGE_SITE.search(cell):
             first = cell.index("?")
             prefix = cell[:first]
             tail = _CLEAN_TAIL.search(cell).group(0)

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from pipeline.model import Repair
-from pipeline.normalize.scan import lines_matching
+from pipeline.normalize.scan import changed_lines, convert_whole, lines_containing
 
 
 @lru_cache(maxsize=1)
@@ -35,30 +35,28 @@ def _variant_pattern():
 
 def to_simplified(text: str) -> str:
     """Simplified text, variants included; the same length as the input for single-character mappings."""
-    converted = _converter().convert(text)
-    variants = variant_table()
-    if any(ch in variants for ch in converted):
-        converted = "".join(variants[ch][0] if ch in variants else ch for ch in converted)
-    return converted
+    return _standard_forms(_converter().convert(text))
+
+
+def _standard_forms(text: str) -> str:
+    for variant, (standard, _) in variant_table().items():
+        if variant in text:
+            text = text.replace(variant, standard)  # in C; a translate table looks up every character
+    return text
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """Convert one line; one Repair per changed run of characters (variants get their own reason)."""
-    converted, repairs = convert_lines([text], line, explain=True)
+    converted, repairs = convert_lines([text], text, line, explain=True)
     return converted[0], repairs
 
 
-def convert_lines(lines: list[str], first_line: int, explain: bool) -> tuple[list[str], list[Repair]]:
-    """All lines in one OpenCC call (newlines survive it); then the variant table where a variant
-    occurs. With ``explain`` each changed run of characters is a repair; without, one repair sums up
-    the conversion (changed lines and characters), which is what the data_quality table keeps."""
-    joined = "\n".join(lines)
-    converted_text = _converter().convert(joined)
-    converted = converted_text.split("\n")
-    if len(converted) != len(lines):
-        converted = [_converter().convert(line) for line in lines]
-        converted_text = "\n".join(converted)
-    changed = [i for i, (before, after) in enumerate(zip(lines, converted)) if before != after]
+def convert_lines(lines: list[str], text: str, first_line: int, explain: bool) -> tuple[list[str], list[Repair]]:
+    """All lines in one OpenCC call over ``text`` ("\\n".join(lines)); then the variant table where a
+    variant occurs. With ``explain`` each changed run of characters is a repair; without, one repair
+    sums up the conversion (changed lines and characters), which is what the data_quality table keeps."""
+    converted, converted_text = convert_whole(lines, text, _converter().convert)
+    changed = changed_lines(lines, converted)
     repairs: list[Repair] = []
     if explain:
         for i in changed:
@@ -66,19 +64,16 @@ def convert_lines(lines: list[str], first_line: int, explain: bool) -> tuple[lis
     elif changed:
         repairs.append(Repair("script", first_line + changed[0], 1, f"Traditional text on {len(changed)} lines "
                               f"(lines {first_line + changed[0]} to {first_line + changed[-1]})", "Simplified", 1.0,
-                              "Traditional to Simplified (OpenCC t2s); `normalize --explain` lists each change"))
+                              "Traditional to Simplified (OpenCC t2s); `normalize --explain` lists each change",
+                              len(changed)))
     variants = variant_table()
     pattern = _variant_pattern()
-    for index in lines_matching(converted, pattern, converted_text):
+    for index in lines_containing(converted, variants, converted_text):
         after = converted[index]
-        fixed = []
-        for column, ch in enumerate(after, start=1):
-            if ch in variants:
-                standard, why = variants[ch]
-                repairs.append(Repair("variant", first_line + index, column, ch, standard, 1.0, why))
-                ch = standard
-            fixed.append(ch)
-        converted[index] = "".join(fixed)
+        for match in pattern.finditer(after):
+            standard, why = variants[match.group(0)]
+            repairs.append(Repair("variant", first_line + index, match.start() + 1, match.group(0), standard, 1.0, why))
+        converted[index] = _standard_forms(after)
     return converted, repairs
 
 

@@ -25,13 +25,13 @@ def test_opencc_alone(benchmark, mixed_lines):
 
     converter = opencc.OpenCC("t2s")
     text = "\n".join(mixed_lines)
-    benchmark.pedantic(converter.convert, args=(text,), rounds=3, iterations=1)
+    benchmark.pedantic(converter.convert, args=(text,), rounds=3, iterations=1, warmup_rounds=1)
 
 
 def test_normalize(benchmark, mixed_lines):
     from pipeline.normalize import normalize_lines
 
-    benchmark.pedantic(normalize_lines, args=(mixed_lines,), rounds=3, iterations=1)
+    benchmark.pedantic(normalize_lines, args=(mixed_lines,), rounds=3, iterations=1, warmup_rounds=1)
 
 
 def test_ratio_report(mixed_lines, capsys):
