@@ -73,6 +73,7 @@ def test_known_failures_are_never_changed_wrongly(case):
     """Known failures stay failures for now, but the repair must not make them worse: each is either
     left as it is (flagged) or repaired exactly."""
     text, _ = repair(case["damaged"], 1)
+    assert text in (case["expected"], case["damaged"])
     if text != case["expected"]:
         pytest.xfail(case["why"])
 
@@ -81,8 +82,10 @@ def test_synthetic_repair_rate_and_no_false_positives():
     """Synthetic spans from the simulator over clean sentences: most repaired exactly, none made worse
     without a flag being the safer outcome, and every negative case untouched."""
     cases = load("synthetic.jsonl")
-    exact = sum(repair(c["damaged"], 1)[0] == c["clean"] for c in cases)
-    assert exact / len(cases) >= 0.85
+    repaired = [repair(c["damaged"], 1)[0] for c in cases]
+    exact = sum(text == c["clean"] for text, c in zip(repaired, cases))
+    assert exact / len(cases) >= 0.88
+    assert all(text in (c["clean"], c["damaged"]) for text, c in zip(repaired, cases))
 
 
 def test_lexicon_evidence_from_jionlp_frequencies_and_quotation_marks():

@@ -282,7 +282,8 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
     margin = best_score - runner_up
     candidates = [text for text, _ in ranked]
     if _reads_badly(best, context):
-        return None, [best] + [f"stray {''.join(_reads_badly(best, context))}"], 0.0
+        stray = "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" else c for c in _reads_badly(best, context))
+        return None, [best, f"stray {stray}"], 0.0
     if best_score >= MIN_SCORE and margin >= MARGIN:
         return best, candidates, min(margin, 6.0)
     return None, candidates, 0.0

@@ -100,6 +100,9 @@ def character_weights() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
+    """Official names, and the short forms prose uses: provinces (广西), prefectures and cities
+    without their suffix (深圳, 昆山). A county or district is written with its suffix (张湾区), so
+    its bare stem is no evidence: 一张湾 is not a place."""
     from pipeline.reconcile.gazetteer import gazetteer
 
     gaz = gazetteer()
@@ -108,7 +111,8 @@ def place_names() -> frozenset[str]:
         names.add(division.name)
         if division.level == "province":
             names.add(gaz.short_province(division.name))
-        elif division.name.endswith(("市", "县", "区")) and len(division.name) > 2:
+        elif len(division.name) > 2 and (division.name.endswith("市") or (
+                division.level == "prefecture" and division.name.endswith(("县", "区")))):
             names.add(division.name[:-1])
     return frozenset(n for n in names if len(n) >= 2)
 
@@ -200,15 +204,15 @@ class Lexicon:
         return positions
 
     def stray_characters(self, text: str, start: int, end: int) -> list[str]:
-        """Characters of text[start:end] that read as noise: a full-width letter or digit (a sign the
-        run held more damage), or a rare character that no word around it explains (a sign a byte went
-        missing and merged two characters into one)."""
+        """Characters of text[start:end] that read as noise: a full-width letter or digit or a
+        private-use character (a sign the run held more damage than one lost byte), or a rare character
+        that no word around it explains (a sign a byte went missing and merged two characters into one)."""
         covered = self.covered(text)
         singles = single_characters()
         stray = []
         for i in range(start, end):
             char = text[i]
-            if "\uff01" <= char <= "\uff5e":
+            if "\uff01" <= char <= "\uff5e" or "\ue000" <= char <= "\uf8ff":
                 stray.append(char)
             elif _CJK.match(char) and i not in covered and singles.get(_simple_char(char), 0.0) < _RARE_SINGLE:
                 stray.append(char)

@@ -30,6 +30,7 @@ def load(name: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+_STRAIGHT_PAIR = re.compile(r'"([^"]*)"')
 _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
 
 
@@ -48,7 +49,8 @@ def clean_sentences() -> list[str]:
             if ("\t" in line or "|" in line or "?" in line or re.search("[\ue000-\uf8ff\ufffd]", line)
                     or len(re.findall(r"[\u4e00-\u9fff]", line)) < 12):
                 continue
-            parts = [p.strip().lstrip("-▶> ") for p in re.findall(r"[^。；！？]+[。；！？]?", line.replace('"', "“"))]
+            curly = _STRAIGHT_PAIR.sub(r"“\1”", line).replace('"', "“")  # as the page had them: in pairs
+            parts = [p.strip().lstrip("#-▶> ") for p in re.findall(r"[^。；！？]+[。；！？]?", curly)]
             for first, second in zip(parts, parts[1:] + [""]):
                 sentence = first + second  # two sentences, so a full stop meets the next sentence
                 if 10 <= len(sentence) <= 160 and "\ufffd" not in sentence:
