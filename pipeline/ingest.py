@@ -18,6 +18,9 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 500
 
 _HTML_MARKERS = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table)\b", re.IGNORECASE)
+_SCRIPTS = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_QUOTED_NAME = re.compile(r"[\"'][\u4e00-\u9fff]{2,12}[\"']")
+_SCRIPT_DATA_NAMES = 20  # quoted Chinese names in scripts: a data island, not a menu label or two
 _HTML_TAGS = re.compile(r"<\s*(?:p|div|span|tr|td|th|li|a|br|h[1-6])\b[^>]*>", re.IGNORECASE)
 
 
@@ -58,6 +61,11 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         if not any(line.strip() for line in lines):
             raise PipelineError(f"{path}: the HTML page shows no text (only markup); save the page again once "
                                 "it has loaded, or provide the document as PDF or text.")
+        names = _names_in_scripts(text)
+        if names >= _SCRIPT_DATA_NAMES and not any("\t" in line for line in lines):
+            warnings.append(f"the page shows no table, but its scripts hold {names} quoted Chinese names: a browser "
+                            "builds the table from them, and this pipeline does not run scripts; open the page in a "
+                            "browser, let it load and save it (Save Page As, complete), or export the table as CSV")
         return Document(format="html", encoding=encoding, lines=lines,
                         locations=[f"line {i}" for i in range(1, len(lines) + 1)], warnings=warnings, **common)
     lines = split_lines(text)
@@ -208,6 +216,11 @@ def looks_like_html(text: str) -> bool:
     if _HTML_MARKERS.search(head) and head.startswith("<"):
         return True
     return head.startswith("<") and len(_HTML_TAGS.findall(text)) >= 3
+
+
+def _names_in_scripts(text: str) -> int:
+    """Quoted Chinese names inside <script> elements: the sign of a table a script builds at load time."""
+    return sum(len(_QUOTED_NAME.findall(body)) for body in _SCRIPTS.findall(text))
 
 
 _BLOCK_TAGS = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",

@@ -114,6 +114,29 @@ def test_html_page_renders_tables_as_tab_separated_rows(tmp_path, charset):
     assert not any("假城市" in line or "document.write" in line for line in doc.lines)
 
 
+def _script_built_page(table: str = "") -> str:
+    data = ", ".join(f'{{"rank": {n}, "city": "{city}"}}' for n, city in enumerate(
+        ["深圳市", "上海市", "北京市", "杭州市", "广州市", "成都市", "南京市", "武汉市", "重庆市", "苏州市",
+         "宁波市", "青岛市", "天津市", "厦门市", "无锡市", "济南市", "合肥市", "长沙市", "福州市", "郑州市",
+         "西安市", "东莞市"], start=1))
+    return (f"<html><body><h1>2020数字城市百强</h1>{table}<div id='app'></div>"
+            f"<script>var ranking = [{data}]; render(ranking);</script></body></html>")
+
+
+def test_a_table_built_by_a_script_is_reported_not_passed_over(tmp_path):
+    """The page's table exists only as data inside <script> (a browser builds it): the source is read,
+    with a warning saying so and what to do; a page that also shows its table gets no warning."""
+    built = tmp_path / "built.html"
+    built.write_text(_script_built_page(), encoding="utf-8")
+    doc = read_source(built)
+    assert doc.lines == ["2020数字城市百强"]
+    assert len(doc.warnings) == 1 and "scripts hold 22 quoted Chinese names" in doc.warnings[0]
+    assert "Save Page As" in doc.warnings[0]
+    shown = tmp_path / "shown.html"
+    shown.write_text(_script_built_page("<table><tr><td>1</td><td>深圳市</td></tr></table>"), encoding="utf-8")
+    assert read_source(shown).warnings == []
+
+
 def test_html_layout_table_keeps_the_rows_of_the_tables_inside_it():
     """A ranking table nested in a layout table still comes out one row per line, next to the sidebar's lines."""
     assert render_html(layout_html()) == [
