@@ -19,11 +19,30 @@ def test_split_cells_by_separator_kind():
     assert split_cells("1 深圳市 广东省") == (["1", "深圳市", "广东省"], "space")
 
 
-def test_parse_groups_accepts_repeated_groups_and_rejects_scores():
-    assert parse_groups(["1", "深圳市", "26", "长沙市"]) == [(1, ["深圳市"]), (26, ["长沙市"])]
-    assert parse_groups(["1", "苏州市", "84.17"]) is None
+def test_parse_groups_accepts_repeated_groups_and_sets_scores_aside():
+    assert parse_groups(["1", "深圳市", "26", "长沙市"]) == [(1, ["深圳市"], []), (26, ["长沙市"], [])]
+    assert parse_groups(["1", "苏州市", "84.17"]) == [(1, ["苏州市"], ["84.17"])]
     assert parse_groups(["城市", "1", "深圳市"]) is None
-    assert parse_groups(["1", "深圳市", "广东省", "2", "上海市"]) == [(1, ["深圳市", "广东省"]), (2, ["上海市", ""])]
+    assert parse_groups(["1", "深圳市", "广东省", "2", "上海市"]) == [(1, ["深圳市", "广东省"], []),
+                                                                    (2, ["上海市", ""], [])]
+    # an integer score: a number followed by the next group's rank
+    assert parse_groups(["1", "深圳市", "90", "11", "宁波市"]) == [(1, ["深圳市"], ["90"]), (11, ["宁波市"], [])]
+    assert parse_groups(["一", "深圳市", "90", "二", "上海市"]) == [(1, ["深圳市"], ["90"]), (2, ["上海市"], [])]
+
+
+@pytest.mark.parametrize("separator", ["\t", " ", " | "], ids=["tab", "space", "pipe"])
+def test_integer_score_after_each_column_group(separator):
+    """排名 城市 得分 twice per row, the scores integers: two groups of ranks, each row's score kept
+    beside it rather than read as a rank."""
+    cities = ["甲市", "乙市", "丙市", "丁市", "戊市", "己市", "庚市", "辛市"]
+    rows = [separator.join(["排名", "城市", "得分"] * 2)]
+    rows += [separator.join([str(n), cities[n - 1], str(95 - n), str(n + 4), cities[n + 3], str(85 - n)])
+             for n in range(1, 5)]
+    table, = tables_in("\n".join(rows) + "\n")
+    assert (table.groups, table.width) == (2, 1)
+    assert sorted((r.rank, r.fields[0], r.values) for r in table.rows) == [
+        (1, "甲市", ["94"]), (2, "乙市", ["93"]), (3, "丙市", ["92"]), (4, "丁市", ["91"]),
+        (5, "戊市", ["84"]), (6, "己市", ["83"]), (7, "庚市", ["82"]), (8, "辛市", ["81"])]
 
 
 def test_pipe_table_with_two_groups_and_header():

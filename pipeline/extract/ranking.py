@@ -119,26 +119,28 @@ def _unmark(cell: str) -> str:
     return (match.group(1) or match.group(2)).strip() if match else cell
 
 
-def parse_groups(cells: list[str]) -> list[tuple[int, list[str]]] | None:
-    """The (rank, fields) groups of a row, or None when the cells are not a ranking row."""
+def parse_groups(cells: list[str]) -> list[tuple[int, list[str], list[str]]] | None:
+    """The (rank, fields, scores) groups of a row, or None when the cells are not a ranking row.
+    A number after a group's names is that group's score, set aside: a decimal (1 深圳市 91.7 51 龙岩市),
+    or an integer followed by the next group's rank (1 深圳市 90 11 宁波市)."""
     if not cells or not _RANK.match(cells[0]):
         return None
-    groups: list[tuple[int, list[str]]] = []
-    for cell in cells:
+    groups: list[tuple[int, list[str], list[str]]] = []
+    for k, cell in enumerate(cells):
         match = _RANK.match(cell)
-        if match:
-            groups.append((as_number(match.group(1)), []))
+        following = cells[k + 1] if k + 1 < len(cells) else ""
+        if match and not (groups and groups[-1][1] and (_RANK.match(following) or _NUMBER.match(following))):
+            groups.append((as_number(match.group(1)), [], []))
+        elif groups[-1][1] and _NUMBER.match(cell):
+            groups[-1][2].append(cell)
         else:
             groups[-1][1].append(cell)
-    for _, fields in groups[:-1]:  # a score after each group's names (1 深圳市 91.7 51 龙岩市 80.1): set aside
-        while len(fields) > 1 and _NUMBER.match(fields[-1]) and not _RANK.match(fields[-1]):
-            fields.pop()
     # The groups before the last fix the width; the last may be shorter (an empty cell, padded) or
     # longer (a note after it, which the table cuts off and records).
     width = len(groups[0][1])
     if not 1 <= width <= 3:
         return None
-    for index, (_, fields) in enumerate(groups):
+    for index, (_, fields, _) in enumerate(groups):
         if len(fields) != width:
             if index != len(groups) - 1 or len(fields) > width + 2:
                 return None
@@ -233,10 +235,11 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         width = _table_width(entries, header, n_groups)
         table = RankingTable(len(found) + 1, n_groups, width, header, caption)
         for index, groups, _, values in entries:
-            for g, (rank, fields) in enumerate(groups):
+            for g, (rank, fields, scores) in enumerate(groups):
                 cells = fields + [""] * (width - len(fields))
                 table.rows.append(RankingRow(rank, cells[:width], locations[index], lines[index], g + 1,
-                                             [c for c in cells[width:] if c], values if g == len(groups) - 1 else []))
+                                             [c for c in cells[width:] if c],
+                                             scores + (values if g == len(groups) - 1 else [])))
         found.append(table)
     return found
 
@@ -272,7 +275,7 @@ def _sequential(entries) -> bool:
     for (_, a, _, _), (_, b, _, _) in zip(entries, entries[1:]):
         if len(a) != len(b):
             return False
-    groups = list(zip(*[[rank for rank, _ in groups] for _, groups, _, _ in entries]))
+    groups = list(zip(*[[rank for rank, _, _ in groups] for _, groups, _, _ in entries]))
     for ranks in groups:
         steps = [b - a for a, b in zip(ranks, ranks[1:])]
         for before, step in zip([1, *steps], steps):
