@@ -59,7 +59,7 @@ def _normalize(path: Path, explain: bool) -> int:
     from pipeline.ingest import read_source
     from pipeline.normalize import normalize_lines
 
-    doc = read_source(path)
+    doc = read_source(path, blank_ok=True)
     lines, repairs = normalize_lines(doc.lines, explain=explain)
     out = sys.stdout
     if explain:

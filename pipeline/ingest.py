@@ -29,8 +29,10 @@ def source_id_for(path: Path) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "_", path.stem.lower()).strip("_") or "source"
 
 
-def read_source(path: Path, meta: dict | None = None) -> Document:
-    """Read one file into a Document, or raise PipelineError saying what is wrong and what to do."""
+def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False) -> Document:
+    """Read one file into a Document, or raise PipelineError saying what is wrong and what to do.
+    A blank file is such an error for the run (a source with nothing in it), not with ``blank_ok``
+    (normalize prints its lines as they are)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -54,7 +56,7 @@ def read_source(path: Path, meta: dict | None = None) -> Document:
         return Document(format="pdf", encoding="binary", lines=lines, locations=locations,
                         warnings=warnings, **common)
     text, encoding, warnings = decode(data, path)
-    if not text.strip():  # after decoding, so a bare BOM or UTF-16 spaces count as empty too
+    if not text.strip() and not blank_ok:  # after decoding, so a bare BOM or UTF-16 spaces count as empty too
         raise PipelineError(f"{path}: the file is empty; replace it with the document's content or remove it.")
     if looks_like_html(text):
         lines = render_html(text)

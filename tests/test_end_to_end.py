@@ -125,6 +125,19 @@ def test_cli_normalize_keeps_line_count():
     assert lines[-1] == "50 | 银川市 | 宁夏回族自治区 | 100 | 保定市 | 河北省 |"
 
 
+@pytest.mark.parametrize("content", ["", "\n\n\n", "&nbsp;\n<br>\n"], ids=["empty", "newlines", "markup only"])
+def test_cli_normalize_blank_input_prints_its_lines(tmp_path, content):
+    """A blank file normalises to as many blank lines (a run refuses it as a source, normalize does not),
+    and its output normalises to itself."""
+    source = tmp_path / "blank.txt"
+    source.write_text(content, encoding="utf-8")
+    result = cli("normalize", str(source))
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.count("\n") == content.count("\n") and not result.stdout.strip()
+    source.write_text(result.stdout, encoding="utf-8")
+    assert cli("normalize", str(source)).stdout == result.stdout
+
+
 def test_cli_normalize_explain_prints_json_repairs():
     result = cli("normalize", str(ROOT / "raw" / "rfidworld_repost_ccid2020.txt"), "--explain")
     repairs = [json.loads(line) for line in result.stdout.splitlines()]

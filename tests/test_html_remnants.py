@@ -21,6 +21,24 @@ def test_remnants_removed(text, expected):
     assert repairs and all(r.line == 3 for r in repairs)
 
 
-@pytest.mark.parametrize("text", ["x < y 且 a/b>c", "Tahaoo SMILE指数", "&未知;", "3/p 与 4>2"])
+@pytest.mark.parametrize("text", ["x < y 且 a/b>c", "Tahaoo SMILE指数", "&未知;", "3/p 与 4>2", "若 a<b 且 c>d 則成立",
+                                  "条件 x<p 且 y>q"])
 def test_prose_left_alone(text):
     assert repair(text, 1) == (text, [])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("前&lt;br&gt;後", "前 後"),  # a tag an entity spelt
+    ("&amp;nbsp;", " "),  # escaped twice
+    ("甲&amp;amp;乙", "甲&乙"),
+    ("前<b<br>r>後", "前 後"),  # a tag inside a tag
+    ('<p class=intro title="首页">段落</p>', "段落"),
+])
+def test_one_pass_leaves_nothing_for_a_second(text, expected):
+    fixed, _ = repair(text, 1)
+    assert fixed == expected
+    assert repair(fixed, 1) == (fixed, [])
+
+
+def test_an_entity_for_a_line_break_keeps_the_line_one_line():
+    assert repair("前&#10;後&#13;完", 1)[0] == "前 後 完"

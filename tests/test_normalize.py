@@ -78,3 +78,17 @@ def test_pinyin_in_full_width_brackets_next_to_half_width_ones():
     fixed, _, summary = pinyin.remove_annotations(lines, "\n".join(lines), 1, explain=False)
     assert fixed == ["發展", "區域（北京）", "數據"] == [pinyin.repair(line, 1)[0] for line in lines]
     assert summary[0].reason.startswith("4 pinyin annotation(s) removed on 3 lines")
+
+
+def test_consecutive_annotations_are_explained_one_by_one():
+    line = "數據(shù jù)（shù jù）發(fā)（fā）展"
+    fixed, _, repairs = pinyin.remove_annotations([line], line, 1, explain=True)
+    assert fixed == ["數據發展"]
+    assert [(r.column, r.before) for r in repairs] == [(3, "(shù jù)"), (11, "（shù jù）"), (20, "(fā)"), (24, "（fā）")]
+    assert all(line[r.column - 1:r.column - 1 + len(r.before)] == r.before for r in repairs)
+
+
+def test_a_character_opencc_would_convert_twice_is_converted_once_for_all():
+    """t2s maps 薴 to 苧, which t2s maps again to 苎: normalize goes straight to 苎, so it is idempotent."""
+    once, _ = normalize_lines(["薴麻"])
+    assert once == ["苎麻"] and normalize_lines(once)[0] == once

@@ -14,19 +14,35 @@ import re
 from pipeline.model import Repair
 
 _TAGS = r"(?:p|br|div|span|strong|b|i|em|font|a|li|ul|ol|td|tr|th|table|tbody|h[1-6]|img|section|article)"
-# A whole tag, or a remnant that lost its '<': '/p>', 'br style="…"/>' (the name must then follow
-# a non-letter so that words ending in 'br' are left alone).
-_TAG = re.compile(
-    rf"</?{_TAGS}\b[^<>]*>|(?:(?<=[^A-Za-z])|^)/{_TAGS}>|(?:(?<=[^A-Za-z])|^)(?:{_TAGS})\s+[a-z-]+=\"[^\"<>]*\"\s*/?>",
-    re.IGNORECASE,
-)
+# Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
+_ATTRIBUTES = r"""(?:\s+[A-Za-z][\w:-]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))?)*\s*/?"""
+# A whole tag, or a remnant that lost its '<': '/p>' (after a non-letter, so 'a/b>' is left alone).
+_TAG = re.compile(rf"</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^A-Za-z])|^)/{_TAGS}>", re.IGNORECASE)
+# A remnant such as 'br style="…"/>': tried only on lines with an attribute, since a pattern that may
+# start at any letter is slow on long lines.
+_BARE_TAG = re.compile(rf"(?:(?<=[^A-Za-z])|^)(?:{_TAGS})\s+[a-z-]+=\"[^\"<>]*\"\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+# What an entity may spell that becomes a space: the no-break space, and line breaks (one output line
+# per input line).
+_AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
+_MAX_ROUNDS = 3  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
-    if "<" not in text and ">" not in text and "&" not in text:
+    """Entities first, as often as the page was escaped (``&amp;nbsp;`` is ``&nbsp;`` is a space),
+    then tags, so a tag an entity spelt (``&lt;br&gt;``) goes too and a second pass changes nothing."""
+    if ">" not in text and "&" not in text:
         return text, []
     repairs: list[Repair] = []
+
+    def entity(match: re.Match) -> str:
+        value = html.unescape(match.group(0))
+        if value == match.group(0):
+            return value
+        value = " " if value in _AS_SPACE else value
+        repairs.append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
+                              "HTML character entity"))
+        return value
 
     def tag(match: re.Match) -> str:
         after = text[match.end():match.end() + 1]
@@ -37,15 +53,12 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
                               "HTML tag or tag remnant left by a mirror"))
         return replacement
 
-    def entity(match: re.Match) -> str:
-        value = html.unescape(match.group(0))
-        if value == match.group(0):
-            return value
-        value = " " if value == "\xa0" else value
-        repairs.append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
-                              "HTML character entity"))
-        return value
-
-    text = _TAG.sub(tag, text)
-    text = _ENTITY.sub(entity, text)
+    for pattern, needed in ((_ENTITY, "&"), (_TAG, ">"), (_BARE_TAG, '="')):
+        for _ in range(_MAX_ROUNDS):
+            if needed not in text:
+                break
+            replaced = pattern.sub(entity if pattern is _ENTITY else tag, text)
+            if replaced == text:
+                break
+            text = replaced
     return text, repairs

@@ -29,6 +29,7 @@ _ANNOTATION = re.compile("|".join(_annotation(opening) for opening in _OPENINGS)
 # A text with no full-width bracket needs only this one: a literal first character lets the engine
 # search for it at C speed, about twice as fast as a character class over a long text.
 _HALF_WIDTH_ANNOTATION = re.compile(_annotation("("))
+_ONE_ANNOTATION = re.compile(r"[(（][^)）]*[)）]")  # one of the annotations a match may chain
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -51,9 +52,10 @@ def remove_annotations(lines: list[str], text: str, first_line: int = 1,
     if not changed:
         return out, out_text, []
     if explain:
-        return out, out_text, [Repair("pinyin", first_line + index, m.start() + 1, m.group(0), "", 1.0,
+        return out, out_text, [Repair("pinyin", first_line + index, m.start() + one.start() + 1, one.group(0), "", 1.0,
                                       f"pinyin annotation of '{lines[index][m.start() - 1]}' removed")
-                               for index in changed for m in _ANNOTATION.finditer(lines[index])]
+                               for index in changed for m in _ANNOTATION.finditer(lines[index])
+                               for one in _ONE_ANNOTATION.finditer(m.group(0))]
     first = _ANNOTATION.search(lines[changed[0]])
     count = _closing_marks(text) - _closing_marks(out_text)
     return out, out_text, [Repair(

@@ -35,7 +35,27 @@ def _variant_pattern():
 
 def to_simplified(text: str) -> str:
     """Simplified text, variants included; the same length as the input for single-character mappings."""
-    return _standard_forms(_converter().convert(text))
+    return _standard_forms(_t2s(text))
+
+
+def _t2s(text: str) -> str:
+    """OpenCC's t2s, finished: a few characters it maps to one it would change again (薴 → 苧 → 苎) go
+    straight to the last, so converting converted text changes nothing."""
+    converted = _converter().convert(text)
+    for char, final in _second_conversions().items():
+        if char in converted:
+            converted = converted.replace(char, final)
+    return converted
+
+
+@lru_cache(maxsize=1)
+def _second_conversions() -> dict[str, str]:
+    """Every CJK character's t2s result that t2s changes again, with where it ends up (found by
+    asking OpenCC, so a new dictionary version is followed)."""
+    chars = [chr(code) for code in range(0x3400, 0xA000)]
+    once = _converter().convert("\n".join(chars)).split("\n")
+    twice = _converter().convert("\n".join(once)).split("\n")
+    return {a: b for a, b in zip(once, twice) if a != b and len(a) == 1} if len(once) == len(twice) else {}
 
 
 def _standard_forms(text: str) -> str:
@@ -55,7 +75,7 @@ def convert_lines(lines: list[str], text: str, first_line: int, explain: bool) -
     """All lines in one OpenCC call over ``text`` ("\\n".join(lines)); then the variant table where a
     variant occurs. With ``explain`` each changed run of characters is a repair; without, one repair
     sums up the conversion (changed lines and characters), which is what the data_quality table keeps."""
-    converted, converted_text = convert_whole(lines, text, _converter().convert)
+    converted, converted_text = convert_whole(lines, text, _t2s)
     changed = changed_lines(lines, converted)
     repairs: list[Repair] = []
     if explain:
