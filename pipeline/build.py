@@ -288,7 +288,8 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
             note = (f"its copy of the top-100 ({tables}) has {len(set(listed))} of {TOP_N} ranks: the table may be cut "
                     "short; check the source file")
             row["message"] = "; ".join(m for m in (row["message"], note) if m)
-    texts = {s.doc.source_id: s.lines for s in readable if any(c.source_id == s.doc.source_id for c in copies)}
+    copied = {c.source_id for c in copies}
+    texts = {s.doc.source_id: s.lines for s in readable if s.doc.source_id in copied}
     consensus = vote(copies, ctx.quality, document_witnesses(texts))
     return consensus.rows, consensus.by_source, unknown
 

@@ -1,6 +1,6 @@
 """What the run's caches in ``OUT/.cache/`` share: a fingerprint of the code a cached result depends
-on, loading a stored pickle (a damaged one is a miss, not an error), atomic stores, and pruning to
-what the run used."""
+on, loading a stored pickle (a damaged one is a miss, not an error), and pruning to what the run
+used. Stores go through ``export.atomic_write``."""
 
 from __future__ import annotations
 
@@ -40,12 +40,6 @@ def load_pickle(path: Path):
         return pickle.loads(path.read_bytes())
     except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return None
-
-
-def store(path: Path, data: bytes) -> None:
-    from pipeline.export import atomic_write
-
-    atomic_write(path, data)
 
 
 def prune(folder: Path, keep: set[str], suffix: str) -> None:

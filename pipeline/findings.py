@@ -18,7 +18,8 @@ import pickle
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from pipeline.cache import code_fingerprint, load_pickle, store
+from pipeline.cache import code_fingerprint, load_pickle
+from pipeline.export import atomic_write
 from pipeline.model import QualityRecord
 from pipeline.prepare import READING_CODE
 
@@ -64,5 +65,5 @@ class SourceFindings:
             self.changed = True
         if not self.changed:
             return
-        store(self.path, pickle.dumps(self.entries))
+        atomic_write(self.path, pickle.dumps(self.entries))
         self.changed = False

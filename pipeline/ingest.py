@@ -29,15 +29,16 @@ def source_id_for(path: Path) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "_", path.stem.lower()).strip("_") or "source"
 
 
-def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False) -> Document:
+def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, data: bytes | None = None) -> Document:
     """Read one file into a Document, or raise PipelineError saying what is wrong and what to do.
     A blank file is such an error for the run (a source with nothing in it), not with ``blank_ok``
-    (normalize prints its lines as they are)."""
+    (normalize prints its lines as they are). ``data`` is the file's bytes when the caller has read them."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PipelineError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions.") from exc
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PipelineError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions.") from exc
     if len(data) > MAX_BYTES:
         raise PipelineError(
             f"{path}: {len(data) / 1e6:.0f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit for one source; "

@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.cache import code_fingerprint, load_pickle, store
+from pipeline.cache import code_fingerprint, load_pickle
+from pipeline.export import atomic_write
 from pipeline.model import Document, PipelineError, Repair
 
 READING_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "package_data.py", "normalize",
@@ -39,29 +40,30 @@ def cache_name(sha256: str) -> str:
 
 def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
     try:
-        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError:
-        sha256 = ""
+        data = None  # read_source tries again and says why it cannot
+    sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
     cached = cache / cache_name(sha256) if cache is not None and sha256 else None
     done = load_pickle(cached) if cached is not None else None
     if done is not None:
         if done.doc is not None:  # the same bytes may come under another name or manifest entry
             done.doc.file, done.doc.meta = path.name, dict(meta)
         return done
-    done = _prepare(path, meta)
+    done = _prepare(path, meta, data)
     done.sha256 = sha256
     if cached is not None and done.doc is not None:
-        store(cached, pickle.dumps(done))
+        atomic_write(cached, pickle.dumps(done))
     return done
 
 
-def _prepare(path: Path, meta: dict) -> Prepared:
+def _prepare(path: Path, meta: dict, data: bytes | None) -> Prepared:
     from pipeline.ingest import read_source
     from pipeline.manifest import infer_edition
     from pipeline.normalize import detect_script, normalize_lines
 
     try:
-        doc = read_source(path, meta)
+        doc = read_source(path, meta, data=data)
     except PipelineError as exc:
         return Prepared(None, str(exc))
     lines, repairs = normalize_lines(doc.lines)

@@ -14,10 +14,8 @@ from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script
 from pipeline.normalize.scan import lines_containing, lines_matching
 
-# Byte damage first: it happened to the page as published, pinyin and markup included. Then markup
-# (tags end in '>', entities start with '&'); then pinyin (found next to the character it annotates)
-# and the script conversion, over the whole text.
-_MARKUP_CHARS = ">&"
+# Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
+# then pinyin (found next to the character it annotates) and the script conversion, over the whole text.
 
 
 def normalize_line(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -31,7 +29,7 @@ def normalize_lines(lines: list[str], first_line: int = 1, explain: bool = False
     out = list(lines)
     repairs: list[Repair] = []
     text = "\n".join(out)
-    markup = set(lines_containing(out, _MARKUP_CHARS, text))
+    markup = set(lines_containing(out, html_remnants.TRIGGERS, text))
     for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
         out[index], found = gbk_shift.repair(out[index], first_line + index)
         repairs.extend(found)

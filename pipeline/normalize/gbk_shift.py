@@ -281,9 +281,10 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
     runner_up = next((s for text, s in ranked[1:] if not _only_swallowed_differs(text, best)), -math.inf)
     margin = best_score - runner_up
     candidates = [text for text, _ in ranked]
-    if _reads_badly(best, context):
-        stray = "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" else c for c in _reads_badly(best, context))
-        return None, [best, f"stray {stray}"], 0.0
+    stray = _reads_badly(best, context)
+    if stray:
+        shown = "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" else c for c in stray)
+        return None, [best, f"stray {shown}"], 0.0
     if best_score >= MIN_SCORE and margin >= MARGIN:
         return best, candidates, min(margin, 6.0)
     return None, candidates, 0.0

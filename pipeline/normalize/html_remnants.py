@@ -21,6 +21,7 @@ _TAG = re.compile(rf"</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^A-Za-z])|^)/{_TAGS}>", 
 # A remnant such as 'br style="…"/>': tried only on lines with an attribute, since a pattern that may
 # start at any letter is slow on long lines.
 _BARE_TAG = re.compile(rf"(?:(?<=[^A-Za-z])|^)(?:{_TAGS})\s+[a-z-]+=\"[^\"<>]*\"\s*/?>", re.IGNORECASE)
+TRIGGERS = ">&"  # every tag ends in '>' and every entity starts with '&': a line without either is left alone
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 # What an entity may spell that becomes a space: the no-break space, and line breaks (one output line
 # per input line).
@@ -31,7 +32,7 @@ _MAX_ROUNDS = 3  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """Entities first, as often as the page was escaped (``&amp;nbsp;`` is ``&nbsp;`` is a space),
     then tags, so a tag an entity spelt (``&lt;br&gt;``) goes too and a second pass changes nothing."""
-    if ">" not in text and "&" not in text:
+    if not any(char in text for char in TRIGGERS):
         return text, []
     repairs: list[Repair] = []
 

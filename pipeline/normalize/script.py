@@ -41,11 +41,7 @@ def to_simplified(text: str) -> str:
 def _t2s(text: str) -> str:
     """OpenCC's t2s, finished: a few characters it maps to one it would change again (薴 → 苧 → 苎) go
     straight to the last, so converting converted text changes nothing."""
-    converted = _converter().convert(text)
-    for char, final in _second_conversions().items():
-        if char in converted:
-            converted = converted.replace(char, final)
-    return converted
+    return _replace_chars(_converter().convert(text), _second_conversions())
 
 
 @lru_cache(maxsize=1)
@@ -59,9 +55,20 @@ def _second_conversions() -> dict[str, str]:
 
 
 def _standard_forms(text: str) -> str:
-    for variant, (standard, _) in variant_table().items():
-        if variant in text:
-            text = text.replace(variant, standard)  # in C; a translate table looks up every character
+    return _replace_chars(text, _standard_of())
+
+
+@lru_cache(maxsize=1)
+def _standard_of() -> dict[str, str]:
+    return {variant: standard for variant, (standard, _) in variant_table().items()}
+
+
+def _replace_chars(text: str, replacements: dict[str, str]) -> str:
+    """Each of a few characters replaced where it occurs, in C (a translate table would look up
+    every character of a long text)."""
+    for char, replacement in replacements.items():
+        if char in text:
+            text = text.replace(char, replacement)
     return text
 
 

@@ -25,18 +25,13 @@ def _key(text: str) -> str:
     return _IGNORED.sub("", text)
 
 
-def _similar(a: str, b: str) -> float:
-    return SequenceMatcher(None, _key(a), _key(b)).ratio()
-
-
 def _closest(text: str, candidates: list[str]) -> int | None:
     """Index of the candidate most like ``text`` (an identical key first: copies mostly agree), or None
     when none is alike enough."""
-    key = _key(text)
-    for i, candidate in enumerate(candidates):
-        if _key(candidate) == key:
-            return i
-    scores = [_similar(text, candidate) for candidate in candidates]
+    key, keys = _key(text), [_key(candidate) for candidate in candidates]
+    if key in keys:
+        return keys.index(key)
+    scores = [SequenceMatcher(None, key, other).ratio() for other in keys]
     best = max(range(len(scores)), key=scores.__getitem__, default=None)
     return best if best is not None and scores[best] >= _SAME else None
 

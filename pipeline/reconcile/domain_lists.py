@@ -129,8 +129,7 @@ def summarise_lists(rows: list[dict], gaps, quality: list[QualityRecord]) -> lis
     A gap is open while its province still has no city in the list; a correction or a better source
     that fills the province closes it, and then the list must reach its full size."""
     counts = Counter(r["domain"] for r in rows)
-    provinces = {(r["domain"], r["province"]) for r in rows}
-    provinces |= {(domain, Gazetteer.short_province(province)) for domain, province in provinces}
+    provinces = {(r["domain"], Gazetteer.short_province(r["province"])) for r in rows}
     summary = []
     for name in sorted(counts):
         open_gaps = [g for g in gaps if g.domain == name and (name, Gazetteer.short_province(g.province)) not in provinces]

@@ -43,8 +43,6 @@ def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[Q
 def attach_regions(top: list[dict], regions: list[dict], quality: list) -> None:
     """Each top-100 row's region from the white paper's legend (figure 2) and its economic division;
     a province the legend does not place is left without a region and recorded."""
-    from pipeline.model import QualityRecord
-
     region_of = {r["province"]: r["region"] for r in regions}
     division_of = economic_divisions()
     for row in top:

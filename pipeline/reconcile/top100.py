@@ -223,7 +223,7 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
         if len(leaders) > 1:
             described = "; ".join(
                 f"{group[0][1].name} ({', '.join(sorted({t.source_id for t, _ in group}))}: "
-                f"{len({witness[t.source_id] for t, _ in group})} independent)" for _, group in leaders)
+                f"{weight[leader]} independent)" for leader, group in leaders)
             if primary and any(t is copies[0] for t, _ in supporters):
                 flags.append("primary_source")
                 decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared CCID 2020 white paper)"

@@ -14,7 +14,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.cache import prune, store
+from pipeline.cache import prune
+from pipeline.export import atomic_write
 from pipeline.schemas import Schema, load_schema
 
 _SAMPLE = 10
@@ -122,7 +123,7 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
         report["tables"][name] = outcome
         stored = pending[name][2]
         if stored is not None:
-            store(stored, json.dumps(outcome, ensure_ascii=False).encode("utf-8"))
+            atomic_write(stored, json.dumps(outcome, ensure_ascii=False).encode("utf-8"))
     if cache is not None:
         prune(cache, {stored.name for stored in used}, ".json")
     report["tables"] = dict(sorted(report["tables"].items()))
