@@ -78,7 +78,7 @@ def layout_html() -> str:
 
 
 @lru_cache(maxsize=1)
-def _register_cjk_font() -> None:
+def register_cjk_font() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
@@ -90,7 +90,7 @@ def text_pdf(path: Path, lines: list[str], encrypt: str | None = None) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    _register_cjk_font()
+    register_cjk_font()
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1, encrypt=encrypt)
     pdf.setFont(CJK_FONT, 14)
     for n, line in enumerate(lines):
@@ -107,7 +107,7 @@ def table_pdf(path: Path, caption: str, rows: list[tuple[str, ...]], note: str) 
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    _register_cjk_font()
+    register_cjk_font()
     style = ParagraphStyle("zh", fontName=CJK_FONT, fontSize=12)
     table = Table(rows)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), CJK_FONT),
