@@ -27,6 +27,30 @@ def test_real_parentheses_untouched():
         assert pinyin.repair(text, 1) == (text, [])
 
 
+def test_pinyin_must_spell_mandarin_syllables():
+    """Accented Latin that no run of syllables spells is a word, not pinyin: a loanword in brackets stays."""
+    for text in ["咖啡館(café)供應", "名菜(protégé)", "名稱(naïve)"]:
+        assert pinyin.repair(text, 1) == (text, [])
+    assert pinyin.repair("字(zì)(café)", 1)[0] == "字(café)"
+
+
+def test_pinyin_glued_syllables_and_combining_tone_marks():
+    """Syllables written together, and tone marks written as a letter plus a combining mark, are pinyin."""
+    assert pinyin.repair("北京(běijīng)市", 1)[0] == "北京市"
+    assert pinyin.repair("創新(chuàngxīn)", 1)[0] == "創新"
+    decomposed = "發(fa\u0304)展區(qu\u0304 yu\u0300)"
+    text, repairs = pinyin.repair(decomposed, 4)
+    assert text == "發展區"
+    assert [(r.line, r.column, r.before) for r in repairs] == [(4, 2, "(fa\u0304)"), (4, 9, "(qu\u0304 yu\u0300)")]
+
+
+def test_pinyin_syllables_come_from_the_dictionary():
+    known = pinyin.syllables()
+    assert {"zhuang", "lü", "er", "a", "jiong"} <= known
+    assert not {"fe", "py", "unk"} & known
+    assert 400 <= len(known) <= 450
+
+
 def test_script_conversion_records_changed_runs():
     """Only the characters t2s changes are recorded, as contiguous runs with 1-based columns."""
     text, repairs = script.repair("廣東省深圳市", 3)
@@ -92,3 +116,34 @@ def test_a_character_opencc_would_convert_twice_is_converted_once_for_all():
     """t2s maps 薴 to 苧, which t2s maps again to 苎: normalize goes straight to 苎, so it is idempotent."""
     once, _ = normalize_lines(["薴麻"])
     assert once == ["苎麻"] and normalize_lines(once)[0] == once
+
+
+def test_every_repair_points_into_the_line_as_read():
+    """Columns are where the text was in the input line, whatever earlier repairs removed before it; a
+    script run that a removed annotation cut in two is two repairs."""
+    line = "在上??疾焓敝赋?:&nbsp;數(shù)據(jù)發展<br>陜西"
+    fixed, repairs = normalize_lines([line], explain=True)
+    assert fixed == ["在上海考察时指出: 数据发展 陕西"]
+    for r in repairs:
+        assert line[r.column - 1:r.column - 1 + len(r.before)] == r.before, r
+    assert [(r.kind, r.column, r.before) for r in repairs] == [
+        ("gbk_shift", 3, "??疾焓敝赋?"), ("html_entity", 11, "&nbsp;"), ("pinyin", 18, "(shù)"), ("pinyin", 24, "(jù)"),
+        ("html_remnant", 30, "<br>"), ("script", 17, "數"), ("script", 23, "據"), ("script", 28, "發"),
+        ("variant", 34, "陜")]
+    summed_up = normalize_lines([line])[1]  # as the data_quality table keeps them
+    assert [(r.kind, r.column) for r in summed_up if r.kind != "script"] == [
+        ("gbk_shift", 3), ("html_entity", 11), ("pinyin", 18), ("html_remnant", 30), ("variant", 34)]
+
+
+def test_columns_map_back_through_a_stage():
+    from pipeline.model import Repair
+    from pipeline.normalize.columns import as_read, input_column
+
+    removed = [Repair("pinyin", 1, 2, "(shù)", "", 1.0, "")]  # 數(shù)據 -> 數據
+    assert [input_column(c, removed) for c in (1, 2)] == [1, 7]
+    widened = [Repair("gbk_shift", 1, 2, "?!", "海——", 1.0, "")]  # 上?!耙 -> 上海——耙
+    assert [input_column(c, widened) for c in (1, 2, 4, 5)] == [1, 2, 2, 4]
+    cell = [Repair("gbk_shift", 1, 1, "???/p>", "海口/p>", 1.0, "")]  # what the cell kept maps to where it was
+    assert [input_column(c, cell) for c in (1, 2, 3, 5)] == [1, 1, 4, 6]
+    run = Repair("script", 1, 1, "數據", "数据", 1.0, "")
+    assert [(r.column, r.before) for r in as_read(run, [removed])] == [(1, "數"), (7, "據")]

@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import product
 
 from pipeline.model import Repair
+from pipeline.normalize.columns import by_line, placed
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -214,9 +215,16 @@ def _repair_cached(text: str) -> tuple[str, tuple[Repair, ...]]:
 
 
 def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
-    text, repairs = _repair_cells(text, line)
+    """Cells first, then the spans left; the spans' columns are moved to the line as read."""
+    text, cells = _repair_cells(text, line)
     if not DAMAGE_SITE.search(text):
-        return text, repairs
+        return text, cells
+    text, spans = _repair_spans(text, line, lexicon)
+    return text, cells + placed(spans, [by_line(cells)])
+
+
+def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
+    repairs: list[Repair] = []
     table_row = bool(_CELL_SPLIT.search(text))
     out: list[str] = []
     position = 0

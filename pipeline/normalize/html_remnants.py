@@ -12,6 +12,7 @@ import html
 import re
 
 from pipeline.model import Repair
+from pipeline.normalize.columns import as_read
 
 _TAGS = r"(?:p|br|div|span|strong|b|i|em|font|a|li|ul|ol|td|tr|th|table|tbody|h[1-6]|img|section|article)"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
@@ -31,17 +32,18 @@ _MAX_ROUNDS = 3  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """Entities first, as often as the page was escaped (``&amp;nbsp;`` is ``&nbsp;`` is a space),
-    then tags, so a tag an entity spelt (``&lt;br&gt;``) goes too and a second pass changes nothing."""
+    then tags, so a tag an entity spelt (``&lt;br&gt;``) goes too and a second pass changes nothing.
+    Each pass records columns in the text it was given; they are moved to the line as read."""
     if not any(char in text for char in TRIGGERS):
         return text, []
-    repairs: list[Repair] = []
+    passes: list[list[Repair]] = []
 
     def entity(match: re.Match) -> str:
         value = html.unescape(match.group(0))
         if value == match.group(0):
             return value
         value = " " if value in _AS_SPACE else value
-        repairs.append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
+        passes[-1].append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
                               "HTML character entity"))
         return value
 
@@ -50,7 +52,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         before = text[match.start() - 1:match.start()] if match.start() else ""
         spaced = not after.strip() or not before.strip()
         replacement = "" if spaced or not text[match.end():].strip() else " "
-        repairs.append(Repair("html_remnant", line, match.start() + 1, match.group(0), replacement, 1.0,
+        passes[-1].append(Repair("html_remnant", line, match.start() + 1, match.group(0), replacement, 1.0,
                               "HTML tag or tag remnant left by a mirror"))
         return replacement
 
@@ -58,8 +60,9 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         for _ in range(_MAX_ROUNDS):
             if needed not in text:
                 break
+            passes.append([])
             replaced = pattern.sub(entity if pattern is _ENTITY else tag, text)
             if replaced == text:
                 break
             text = replaced
-    return text, repairs
+    return text, [moved for n, found in enumerate(passes) for repair in found for moved in as_read(repair, passes[:n])]
