@@ -293,9 +293,21 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
     if stray:
         shown = "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" else c for c in stray)
         return None, [best, f"stray {shown}"], 0.0
+    if span.lost_tail:
+        # The last character lost its second byte and an ASCII mark follows it: only the text before
+        # speaks for it, and a word it would form there (去掉) can outscore a character that stands
+        # alone (的). The reading the words' frequencies prefer must end the same way.
+        likeliest = max(candidates[:_SHORTLIST], key=lambda text: lexicon.segmentation_logprob(prefix + text + suffix))
+        if _restored_tail(likeliest) != _restored_tail(best):
+            return None, [best, likeliest], 0.0
     if best_score >= MIN_SCORE and margin >= MARGIN:
         return best, candidates, min(margin, 6.0)
     return None, candidates, 0.0
+
+
+def _restored_tail(reading: str) -> str:
+    """The character restored from a lost second byte: the last one, a swallowed byte after it aside."""
+    return reading.rstrip(SWALLOWED.decode())[-1:]
 
 
 def _reads_badly(reading: str, context) -> list[str]:

@@ -90,6 +90,12 @@ def single_characters() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
+def _log_total() -> float:
+    """log10 of the corpus size behind the frequencies: the sum over every entry."""
+    return math.log10(sum(10 ** v for v in single_characters().values()) + sum(10 ** v for v in dictionary().values()))
+
+
+@lru_cache(maxsize=1)
 def character_weights() -> dict[str, float]:
     """log10 of each character's corpus frequency (jionlp's character distribution) on jieba's
     scale: the "common characters" evidence, used to order candidates nothing else separates."""
@@ -191,6 +197,23 @@ class Lexicon:
                     term.group(1) in self.words or term.group(1) in self.places):
                 total += _TERM_WEIGHT
         return total
+
+    def segmentation_logprob(self, text: str) -> float:
+        """log10 probability of the likeliest split of ``text`` into dictionary words and single
+        characters (a unigram model over jieba's and jionlp's frequencies); a character no entry knows
+        counts as rarer than any that does."""
+        simple = simplify_chars(text)
+        total = _log_total()
+        singles = single_characters()
+        unknown = -total - 1.0
+        best = [0.0] + [-math.inf] * len(simple)
+        for end in range(1, len(simple) + 1):
+            char = simple[end - 1]
+            best[end] = best[end - 1] + (singles[char] - total if char in singles else unknown)
+            for length in (2, 3, 4, 5):
+                if end - length >= 0 and simple[end - length:end] in self.words:
+                    best[end] = max(best[end], best[end - length] + self.words[simple[end - length:end]] - total)
+        return best[-1]
 
     def covered(self, text: str) -> set[int]:
         """Positions of ``text`` that some dictionary word or place name (two characters or more) covers."""
