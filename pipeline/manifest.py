@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections import Counter
@@ -66,6 +67,21 @@ def discover(raw_dir: Path) -> list[Path]:
         raise PipelineError(f"{raw_dir}: no such folder; pass --raw with the folder that holds the sources.")
     return sorted(p for p in raw_dir.iterdir()
                   if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
+
+
+def readable_name(path: Path) -> str:
+    """The file's name as text. A name whose bytes are not UTF-8 (an archive made on a Chinese Windows
+    unpacks to GBK names) is read as GB18030 when that decodes it, else its stray bytes are shown as
+    \\xNN; either way every table can hold it."""
+    try:
+        path.name.encode("utf-8")
+        return path.name
+    except UnicodeEncodeError:
+        raw = os.fsencode(path.name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 def unread_folders(raw_dir: Path) -> list[Path]:

@@ -7,6 +7,7 @@ it, and each line is labelled with its page so extracted values point back to th
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from pipeline.model import PipelineError
@@ -33,6 +34,7 @@ def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list
             "download it again or export it anew."
         ) from exc
     with pdf:
+        protected = getattr(pdf.doc, "encryption", None) is not None
         try:
             pages = pdf.pages
         except Exception as exc:
@@ -54,7 +56,26 @@ def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list
             f"{path}: the PDF has no extractable text (a scanned image?); run OCR on it first "
             "or provide the text."
         )
+    unmapped = _unmapped_share(lines)
+    remedy = ("the PDF is protected (permissions set): save an unprotected copy and put that in raw/" if protected
+              else "its fonts carry no map to Unicode: export the text from the program that made the PDF, or "
+                   "run OCR on it")
+    if unmapped > _UNMAPPED_FAILS:
+        raise PipelineError(f"{path}: {unmapped:.0%} of the PDF's text comes out as glyph numbers ((cid:N)); {remedy}.")
+    if unmapped > 0:
+        warnings.append(f"{unmapped:.0%} of the text comes out as glyph numbers ((cid:N)), not characters; {remedy}")
     return lines, locations, warnings
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+_UNMAPPED_FAILS = 0.5  # past this share of the text, nothing useful is left to read
+
+
+def _unmapped_share(lines: list[str]) -> float:
+    """The share of the non-blank text that pdfminer could only show as ``(cid:N)`` glyph numbers."""
+    text = "".join("".join(line.split()) for line in lines)
+    unmapped = sum(len(code) for code in _CID.findall(text))
+    return unmapped / len(text) if text else 0.0
 
 
 def _page_entries(page) -> list[tuple[float, str, str]]:

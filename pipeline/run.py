@@ -32,7 +32,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
                  cache: Path | None = None) -> list[Source]:
     """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
     bytes were read by the same code before), in file-name order whatever the number of workers."""
-    from pipeline.manifest import MANIFEST, discover, load_manifest, unread_folders
+    from pipeline.manifest import MANIFEST, discover, load_manifest, readable_name, unread_folders
     from pipeline.cache import prune
     from pipeline.prepare import cache_name, prepare_all
 
@@ -45,43 +45,50 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         log(f"error: {problem}")
         quality.append(QualityRecord(MANIFEST, MANIFEST, "sources", MANIFEST_PROBLEM, "", "", problem))
     files = discover(raw_dir)
-    for name in sorted(set(manifest) - {p.name for p in files}):
+    names = {path: readable_name(path) for path in files}
+    for name in sorted(set(manifest) - set(names.values())):
         why = f"{raw_dir.name}/{MANIFEST} lists {name!r}, which is not in {raw_dir}: add the file or remove the entry"
         log(f"warning: {why}")
         quality.append(QualityRecord(name, MANIFEST, "sources", "listed source missing", name, "", why))
     for folder in unread_folders(raw_dir):
-        why = (f"{folder.name}/ is a folder: files in sub-folders of {raw_dir.name}/ are not read; "
+        folder_name = readable_name(folder)
+        why = (f"{folder_name}/ is a folder: files in sub-folders of {raw_dir.name}/ are not read; "
                f"move them into {raw_dir.name}/ itself to process them")
         log(f"warning: {why}")
-        quality.append(QualityRecord(folder.name, f"{raw_dir.name}/{folder.name}/", "sources", "folder not read",
-                                     folder.name, "", why))
-    prepared = prepare_all(files, [manifest.get(p.name, {}) for p in files], workers, cache)
-    ids = unique_ids(files)
+        quality.append(QualityRecord(folder_name, f"{raw_dir.name}/{folder_name}/", "sources", "folder not read",
+                                     folder_name, "", why))
+    prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], workers, cache)
+    ids = unique_ids(files, names)
     # Of several files with the same bytes, the one the manifest describes is kept (else the first by name).
     canonical: dict[str, str] = {}
-    for path, done in sorted(zip(files, prepared), key=lambda pd: (pd[0].name not in manifest, pd[0].name)):
+    for path, done in sorted(zip(files, prepared), key=lambda pd: (names[pd[0]] not in manifest, names[pd[0]])):
         if done.doc is not None:
-            canonical.setdefault(done.doc.sha256, path.name)
+            canonical.setdefault(done.doc.sha256, names[path])
     sources: list[Source] = []
     for path, done in zip(files, prepared):
-        meta = manifest.get(path.name, {})
-        row = {"source_id": ids[path.name], "file": path.name, "sha256": "", "format": "", "encoding": "",
+        name = names[path]
+        meta = manifest.get(name, {})
+        row = {"source_id": ids[name], "file": name, "sha256": "", "format": "", "encoding": "",
                "script": "", "kind": meta.get("kind", ""), "status": "ok", "message": "",
                "publisher": meta.get("publisher", ""), "title": meta.get("title", ""),
                "edition": meta.get("edition"), "n_lines": None, "n_repairs": None, "n_tables": None}
         messages = []
+        if name != path.name:
+            messages.append(f"its file name is not UTF-8 (shown here as {name}); rename the file so that every "
+                            "tool shows the same name")
         if done.doc is None:
-            row.update(status="failed", message=done.error, sha256=done.sha256)
-            log(f"failed: {done.error}")
+            error = "; ".join([done.error.replace(path.name, name), *messages])
+            row.update(status="failed", message=error, sha256=done.sha256)
+            log(f"failed: {error}")
             sources.append(Source(row))
             continue
         if not meta:
             messages.append(f"not listed in {raw_dir.name}/sources.toml: processed with what its content shows; "
                             "add an entry to record its publisher, edition and kind")
         doc = done.doc
-        doc.source_id = ids[path.name]
+        doc.source_id = ids[name]
         row.update(sha256=doc.sha256, format=doc.format, encoding=doc.encoding, n_lines=len(doc.lines))
-        if canonical[doc.sha256] != path.name:
+        if canonical[doc.sha256] != name:
             messages.append(f"same content as {canonical[doc.sha256]}; counted once")
             row.update(message="; ".join(messages), n_repairs=0, n_tables=0)
             sources.append(Source(row))
@@ -94,7 +101,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
             messages.append(f"edition {done.edition} inferred from the years the text names")
         row.update(script=done.script, n_repairs=sum(r.count for r in done.repairs), message="; ".join(messages))
         for message in messages:
-            log(f"warning: {path.name}: {message}")
+            log(f"warning: {name}: {message}")
         quality.extend(repair_records(doc, done.repairs))
         sources.append(Source(row, doc, done.lines, done.repairs))
     if cache is not None:
@@ -105,16 +112,17 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
 MANIFEST_PROBLEM = "manifest entry not used"  # a data_quality issue that makes the run exit 1
 
 
-def unique_ids(files: list[Path]) -> dict[str, str]:
+def unique_ids(files: list[Path], names: dict[Path, str] | None = None) -> dict[str, str]:
     """File name -> source id; files whose names give the same id (ccid.txt, ccid.html) get their
-    extension, then a number, added."""
+    extension, then a number, added. ``names`` are the names as text (see readable_name)."""
     from pipeline.ingest import source_id_for
 
-    base = {p.name: source_id_for(p) for p in files}
+    named = [Path((names or {}).get(path, path.name)) for path in files]
+    base = {p.name: source_id_for(p) for p in named}
     counts = Counter(base.values())
     ids: dict[str, str] = {}
     taken: set[str] = set()
-    for path in files:
+    for path in named:
         candidate = base[path.name]
         if counts[candidate] > 1:
             candidate = f"{candidate}_{path.suffix.lstrip('.').lower() or 'file'}"

@@ -38,6 +38,8 @@ def test_pinyin_glued_syllables_and_combining_tone_marks():
     """Syllables written together, and tone marks written as a letter plus a combining mark, are pinyin."""
     assert pinyin.repair("北京(běijīng)市", 1)[0] == "北京市"
     assert pinyin.repair("創新(chuàngxīn)", 1)[0] == "創新"
+    assert pinyin.repair("嗯(ňg)呣(ḿ)西安(xī’ān)", 1)[0] == "嗯呣西安"
+    assert pinyin.repair("\uf902(chē)輛𠀀(fā)", 1)[0] == "\uf902輛𠀀"  # compatibility and supplementary Han
     decomposed = "發(fa\u0304)展區(qu\u0304 yu\u0300)"
     text, repairs = pinyin.repair(decomposed, 4)
     assert text == "發展區"
@@ -46,7 +48,7 @@ def test_pinyin_glued_syllables_and_combining_tone_marks():
 
 def test_pinyin_syllables_come_from_the_dictionary():
     known = pinyin.syllables()
-    assert {"zhuang", "lü", "er", "a", "jiong"} <= known
+    assert {"zhuang", "lü", "er", "a", "jiong", "ng", "m", "ei"} <= known
     assert not {"fe", "py", "unk"} & known
     assert 400 <= len(known) <= 450
 
@@ -137,13 +139,22 @@ def test_every_repair_points_into_the_line_as_read():
 
 def test_columns_map_back_through_a_stage():
     from pipeline.model import Repair
-    from pipeline.normalize.columns import as_read, input_column
+    from pipeline.normalize.columns import LineMap, as_read, stage_maps
 
-    removed = [Repair("pinyin", 1, 2, "(shù)", "", 1.0, "")]  # 數(shù)據 -> 數據
-    assert [input_column(c, removed) for c in (1, 2)] == [1, 7]
-    widened = [Repair("gbk_shift", 1, 2, "?!", "海——", 1.0, "")]  # 上?!耙 -> 上海——耙
-    assert [input_column(c, widened) for c in (1, 2, 4, 5)] == [1, 2, 2, 4]
-    cell = [Repair("gbk_shift", 1, 1, "???/p>", "海口/p>", 1.0, "")]  # what the cell kept maps to where it was
-    assert [input_column(c, cell) for c in (1, 2, 3, 5)] == [1, 1, 4, 6]
+    removed = LineMap([Repair("pinyin", 1, 2, "(shù)", "", 1.0, "")])  # 數(shù)據 -> 數據
+    assert [removed.input_column(c) for c in (1, 2)] == [(1, True), (7, True)]
+    widened = LineMap([Repair("gbk_shift", 1, 2, "?!", "海——", 1.0, "")])  # 上?!耙 -> 上海——耙
+    assert [widened.input_column(c) for c in (1, 2, 4, 5)] == [(1, True), (2, False), (2, False), (4, True)]
+    cell = LineMap([Repair("gbk_shift", 1, 1, "???/p>", "海口/p>", 1.0, "")])  # what the cell kept stays put
+    assert [cell.input_column(c) for c in (1, 2, 3, 5)] == [(1, False), (1, False), (4, True), (6, True)]
     run = Repair("script", 1, 1, "數據", "数据", 1.0, "")
     assert [(r.column, r.before) for r in as_read(run, [removed])] == [(1, "數"), (7, "據")]
+    produced = LineMap([Repair("html_entity", 1, 2, "&#25818;", "據", 1.0, "")])  # 數&#25818;發 -> 數據發
+    assert [(r.column, r.before) for r in as_read(Repair("script", 1, 1, "數據發", "数据发", 1.0, ""), [produced])] == [
+        (1, "數"), (2, "據"), (10, "發")]
+    # two passes over one line (an escaped tag decoded, then removed) do not rebuild it as separate edits:
+    # the map is the whole line, exact for what the passes left alone
+    passes = [Repair("html_entity", 1, 1, "&lt;", "<", 1.0, ""), Repair("html_entity", 1, 7, "&gt;", ">", 1.0, ""),
+              Repair("html_remnant", 1, 1, "<br>", "", 1.0, "")]
+    maps = stage_maps(passes, lambda _: "&lt;br&gt;區域", lambda _: "區域")
+    assert maps[1].input_column(1) == (11, True)

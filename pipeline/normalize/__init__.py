@@ -9,12 +9,11 @@ character is in it, and the script conversion runs over the whole document in on
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script
-from pipeline.normalize.columns import by_line, placed
+from pipeline.normalize.columns import placed, stage_maps
 from pipeline.normalize.scan import lines_containing, lines_matching
 
 # Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
@@ -29,7 +28,8 @@ def normalize_line(text: str, line: int) -> tuple[str, list[Repair]]:
 def normalize_lines(lines: list[str], first_line: int = 1, explain: bool = False) -> tuple[list[str], list[Repair]]:
     """Normalised Simplified lines and the repairs made, each at its column in the line as read.
     Without ``explain`` the pinyin annotations are summed up in one repair and the script conversion in
-    another; with it, one repair per annotation and per changed run of characters."""
+    another; with it, one repair per annotation and per changed run of characters. Byte damage, markup
+    and annotations come first, in line and column order; then the script runs and the variants."""
     out = list(lines)
     text = "\n".join(out)
     byte_damage: list[Repair] = []
@@ -38,42 +38,49 @@ def normalize_lines(lines: list[str], first_line: int = 1, explain: bool = False
         out[index], found = gbk_shift.repair(out[index], first_line + index)
         byte_damage.extend(found)
         markup.add(index)  # a repair may restore a swallowed '<'
+    undamaged = list(out)
     html: list[Repair] = []
     for index in sorted(markup):
         out[index], found = html_remnants.repair(out[index], first_line + index)
         html.extend(found)
     if markup:
         text = "\n".join(out)
-    annotated = out
+    unmarked = list(out)
     out, text, annotations = pinyin.remove_annotations(out, text, first_line, explain)
     converted, found = script.convert_lines(out, text, first_line, explain)
     conversions = [r for r in found if r.kind != "variant"]
     variants = [r for r in found if r.kind == "variant"]
-    earlier = [by_line(byte_damage), by_line(html)]
+
+    def text_of(version: list[str]):
+        return lambda line: version[line - first_line]
+
+    earlier = [stage_maps(byte_damage, text_of(lines), text_of(undamaged)),
+               stage_maps(html, text_of(undamaged), text_of(unmarked))]
     repairs = byte_damage + placed(html, earlier[:1]) + placed(annotations, earlier)
     repairs.sort(key=lambda r: (r.line, r.column))
     if explain:
-        repairs += placed(conversions, earlier + [by_line(annotations)])
+        repairs += placed(conversions, earlier + [stage_maps(annotations, text_of(unmarked), text_of(out))])
     else:
         repairs += conversions
-    return converted, repairs + placed(_before_annotations_removed(variants, annotated, first_line), earlier)
+    return converted, repairs + placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
 
 
-def _before_annotations_removed(variants: list[Repair], annotated: list[str], first_line: int) -> list[Repair]:
+def _before_annotations_removed(variants: list[Repair], unmarked: list[str], first_line: int) -> list[Repair]:
     """Variant repairs at their columns in the lines the pinyin stage was given. Every occurrence of a
-    variant character is replaced and recorded, and neither the pinyin stage (it removes Latin runs
-    only) nor the script conversion adds or removes one, so the n-th 陜 replaced on a line is the n-th
-    陜 of that line as annotated: no map of the annotations is needed, which matters in the summed-up
-    mode, where none is kept."""
-    seen: Counter = Counter()
+    variant character is replaced and recorded, in column order, and neither the pinyin stage (it
+    removes Latin runs only) nor the script conversion adds or removes one, so the n-th 陜 replaced on
+    a line is the n-th 陜 of that line before its annotations went: no map of the annotations is
+    needed, which matters in the summed-up mode, where none is kept."""
+    found_at: dict[tuple[int, str], int] = {}  # where the last occurrence was found, 0-based
     moved = []
     for repair in variants:
-        line = annotated[repair.line - first_line]
-        column = -1
-        for _ in range(seen[repair.line, repair.before] + 1):
-            column = line.find(repair.before, column + 1)
-        seen[repair.line, repair.before] += 1
-        moved.append(replace(repair, column=column + 1) if column not in (-1, repair.column - 1) else repair)
+        key = (repair.line, repair.before)
+        column = unmarked[repair.line - first_line].find(repair.before, found_at.get(key, -1) + 1)
+        if column < 0:  # not there after all: keep the column the variant stage saw
+            moved.append(repair)
+            continue
+        found_at[key] = column
+        moved.append(replace(repair, column=column + 1))
     return moved
 
 

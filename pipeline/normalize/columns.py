@@ -8,74 +8,113 @@ changes are the map, so no second copy of the text is kept.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from os.path import commonprefix
 
 from pipeline.model import Repair
 
 
-def by_line(repairs: list[Repair]) -> dict[int, list[Repair]]:
-    """The changes among ``repairs`` (a flag that left the text as it was is none), per line, in column order."""
-    lines: dict[int, list[Repair]] = defaultdict(list)
-    for repair in repairs:
-        if repair.before != repair.after:
-            lines[repair.line].append(repair)
-    for changes in lines.values():
-        changes.sort(key=lambda r: r.column)
-    return dict(lines)
+class LineMap:
+    """One stage's changes to one line (in column order, not overlapping, columns in the stage's
+    input) as a map from the columns of its output back to those of its input."""
 
+    def __init__(self, changes: list[Repair]):
+        self.changes = changes
+        self.starts: list[int] = []  # where each change's text begins in the output
+        self.shifts: list[int] = []  # output minus input columns after each change
+        shift = 0
+        for change in changes:
+            self.starts.append(change.column + shift)
+            shift += len(change.after) - len(change.before)
+            self.shifts.append(shift)
 
-def input_column(column: int, changes: list[Repair]) -> int:
-    """The column in a stage's input of ``column`` in its output, from the stage's changes to that line
-    (in column order, columns in its input). Inside a replacement, what it kept at its start or end
-    (``???/p>`` -> ``海口/p>`` kept ``/p>``) maps to where that was; the rest to where the change starts."""
-    shift = 0
-    for change in changes:
-        start = change.column + shift
-        if column < start:
-            break
+    def input_column(self, column: int) -> tuple[int, bool]:
+        """The input column of output ``column``, and whether the character was there in the input
+        (False for one a change produced: it maps to where the change starts)."""
+        i = bisect_right(self.starts, column) - 1
+        if i < 0:
+            return column, True
+        change, start = self.changes[i], self.starts[i]
         if column < start + len(change.after):
-            return change.column + _offset_in_before(column - start, change.before, change.after)
-        shift += len(change.after) - len(change.before)
-    return column - shift
+            offset, kept = _offset_in_before(column - start, change.before, change.after)
+            return change.column + offset, kept
+        return column - self.shifts[i], True
 
 
-def _offset_in_before(offset: int, before: str, after: str) -> int:
+def _offset_in_before(offset: int, before: str, after: str) -> tuple[int, bool]:
+    """What a replacement kept at its start or end (``???/p>`` -> ``海口/p>`` kept ``/p>``) maps to where
+    it was; the rest is new text, placed where the change starts."""
     kept_end = len(commonprefix([before[::-1], after[::-1]]))
     if offset >= len(after) - kept_end:
-        return len(before) - (len(after) - offset)
+        return len(before) - (len(after) - offset), True
     kept_start = len(commonprefix([before, after]))
-    return min(offset, kept_start)
+    return (offset, True) if offset < kept_start else (kept_start, False)
 
 
-def as_read(repair: Repair, earlier: list[list[Repair]]) -> list[Repair]:
-    """``repair`` with its column in the line as read, given what earlier stages changed on its line
-    (earliest stage first). A run of one-for-one changes (a script run) that an earlier change cut apart
-    (an annotation removed between two of its characters) becomes one repair per piece."""
+def stage_maps(repairs: list[Repair], before: Callable[[int], str], after: Callable[[int], str]) -> dict[int, LineMap]:
+    """Line number -> map of a stage's changes; ``before`` and ``after`` give a line's text as the stage
+    got it and left it. Where the changes do not rebuild the line (a stage that went over it several
+    times), the map is one change of the whole line, exact for what the stage left alone at either end."""
+    by_line: dict[int, list[Repair]] = defaultdict(list)
+    for repair in repairs:
+        if repair.before != repair.after:  # a flag that left the text as it was changes nothing
+            by_line[repair.line].append(repair)
+    maps = {}
+    for line, changes in by_line.items():
+        changes.sort(key=lambda r: r.column)
+        given, left = before(line), after(line)
+        if not _rebuilds(given, left, changes):
+            changes = [Repair(changes[0].kind, line, 1, given, left, 1.0, "")]
+        maps[line] = LineMap(changes)
+    return maps
+
+
+def _rebuilds(given: str, left: str, changes: list[Repair]) -> bool:
+    pieces = []
+    position = 0
+    for change in changes:
+        start = change.column - 1
+        if start < position or given[start:start + len(change.before)] != change.before:
+            return False
+        pieces += [given[position:start], change.after]
+        position = start + len(change.before)
+    return "".join(pieces) + given[position:] == left
+
+
+def as_read(repair: Repair, earlier: list[LineMap]) -> list[Repair]:
+    """``repair`` with its column in the line as read, given the maps of earlier stages on its line
+    (earliest first). A run of one-for-one changes (a script run) that an earlier change cut apart (an
+    annotation removed between two of its characters), or that holds a character an earlier change
+    produced, becomes one repair per piece."""
     pieces = [repair]
-    for changes in reversed(earlier):
-        if changes:
-            pieces = [moved for piece in pieces for moved in _back(piece, changes)]
+    for line_map in reversed(earlier):
+        pieces = [moved for piece in pieces for moved in _back(piece, line_map)]
     return pieces
 
 
-def placed(repairs: list[Repair], earlier: list[dict[int, list[Repair]]]) -> list[Repair]:
-    """:func:`as_read` for every repair, ``earlier`` being the stages' :func:`by_line` maps."""
-    return [moved for repair in repairs for moved in as_read(repair, [stage.get(repair.line, []) for stage in earlier])]
+def placed(repairs: list[Repair], earlier: list[dict[int, LineMap]]) -> list[Repair]:
+    """:func:`as_read` for every repair, ``earlier`` being the stages' :func:`stage_maps`."""
+    moved = []
+    for repair in repairs:
+        maps = [stage[repair.line] for stage in earlier if repair.line in stage]
+        moved += as_read(repair, maps) if maps else [repair]
+    return moved
 
 
-def _back(repair: Repair, changes: list[Repair]) -> list[Repair]:
+def _back(repair: Repair, line_map: LineMap) -> list[Repair]:
     length = len(repair.before)
     if length < 2 or length != len(repair.after):
-        column = input_column(repair.column, changes)
+        column, _ = line_map.input_column(repair.column)
         return [repair if column == repair.column else replace(repair, column=column)]
-    columns = [input_column(repair.column + i, changes) for i in range(length)]
+    mapped = [line_map.input_column(repair.column + i) for i in range(length)]
     pieces = []
     start = 0
     for i in range(1, length + 1):
-        if i == length or columns[i] != columns[i - 1] + 1:
-            pieces.append(replace(repair, column=columns[start], before=repair.before[start:i],
+        if i == length or not (mapped[i][1] and mapped[i - 1][1] and mapped[i][0] == mapped[i - 1][0] + 1):
+            pieces.append(replace(repair, column=mapped[start][0], before=repair.before[start:i],
                                   after=repair.after[start:i]))
             start = i
     return pieces

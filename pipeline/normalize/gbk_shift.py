@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import product
 
 from pipeline.model import Repair
-from pipeline.normalize.columns import by_line, placed
+from pipeline.normalize.columns import placed, stage_maps
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -216,27 +216,32 @@ def _repair_cached(text: str) -> tuple[str, tuple[Repair, ...]]:
 
 def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
     """Cells first, then the spans left; the spans' columns are moved to the line as read."""
+    given = text
     text, cells = _repair_cells(text, line)
     if not DAMAGE_SITE.search(text):
         return text, cells
+    cell_text = text
     text, spans = _repair_spans(text, line, lexicon)
-    return text, cells + placed(spans, [by_line(cells)])
+    return text, cells + placed(spans, [stage_maps(cells, lambda _: given, lambda _: cell_text)])
 
 
 def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
     repairs: list[Repair] = []
     table_row = bool(_CELL_SPLIT.search(text))
     out: list[str] = []
-    position = 0
+    position = 0  # where the text not yet copied to out begins
+    examined = 0  # where the last span looked at, repaired or flagged, ends: a site inside it is part of it
     for match in DAMAGE_SITE.finditer(text):
-        if match.start() < position:
+        if match.start() < examined:
             continue
         span = parse_span(text, match.start())
         if span is None:
             repairs.append(Repair("gbk_shift", line, match.start() + 1, match.group(0), match.group(0), 0.0,
                                   "flagged, left as is: looks like punctuation-shift damage but its bytes do not "
                                   "decode in step"))
+            examined = match.end()
             continue
+        examined = span.end
         left = "".join(out) + text[position:span.start]
         right = text[span.end:]
         before = text[span.start:span.end]
@@ -293,6 +298,8 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
     if stray:
         shown = "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" else c for c in stray)
         return None, [best, f"stray {shown}"], 0.0
+    if best_score < MIN_SCORE or margin < MARGIN:
+        return None, candidates, 0.0
     if span.lost_tail:
         # The last character lost its second byte and an ASCII mark follows it: only the text before
         # speaks for it, and a word it would form there (去掉) can outscore a character that stands
@@ -300,9 +307,7 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
         likeliest = max(candidates[:_SHORTLIST], key=lambda text: lexicon.segmentation_logprob(prefix + text + suffix))
         if _restored_tail(likeliest) != _restored_tail(best):
             return None, [best, likeliest], 0.0
-    if best_score >= MIN_SCORE and margin >= MARGIN:
-        return best, candidates, min(margin, 6.0)
-    return None, candidates, 0.0
+    return best, candidates, min(margin, 6.0)
 
 
 def _restored_tail(reading: str) -> str:

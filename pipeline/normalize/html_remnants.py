@@ -12,7 +12,7 @@ import html
 import re
 
 from pipeline.model import Repair
-from pipeline.normalize.columns import as_read
+from pipeline.normalize.columns import LineMap, as_read
 
 _TAGS = r"(?:p|br|div|span|strong|b|i|em|font|a|li|ul|ol|td|tr|th|table|tbody|h[1-6]|img|section|article)"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
@@ -27,7 +27,8 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 # What an entity may spell that becomes a space: the no-break space, and line breaks (one output line
 # per input line).
 _AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
-_MAX_ROUNDS = 3  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag
+_MAX_ROUNDS = 8  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag; a pass that finds
+# nothing ends the loop, so the bound only stops text built to be unescaped forever
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -65,4 +66,5 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
             if replaced == text:
                 break
             text = replaced
-    return text, [moved for n, found in enumerate(passes) for repair in found for moved in as_read(repair, passes[:n])]
+    maps = [LineMap(found) for found in passes]
+    return text, [moved for n, found in enumerate(passes) for repair in found for moved in as_read(repair, maps[:n])]

@@ -20,8 +20,11 @@ from pipeline.normalize.scan import changed_lines, convert_whole
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ"
 _COMBINING_TONES = "\u0300\u0301\u0304\u030c"  # grave, acute, macron, caron written after the letter
 _LETTER = rf"[a-zü{_TONED}{_COMBINING_TONES}\u0308]"
-_WORDS = rf"{_LETTER}{{1,40}}(?:[ ·']{_LETTER}{{1,40}})*"
+_WORDS = rf"{_LETTER}{{1,40}}(?:[ ·'’]{_LETTER}{{1,40}})*"
 _OPENINGS = "(（"
+# Every block of Han characters, compatibility ones (\uf902) and the supplementary planes (𠀀) too:
+# t2s turns those into main-block characters, and an annotation after one must go in the first pass.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _MAX_SYLLABLE = 6  # zhuang, shuang
 
 
@@ -30,7 +33,7 @@ def _annotation(opening: str) -> str:
     character before it, and the lookahead for a tone mark inside: the whole test runs in the engine.
     Annotations one after another (``數據(shù jù)（shù jù）``) are one match, so one pass removes them all."""
     inside = rf"(?=[^)）]{{0,256}}[{_TONED}{_COMBINING_TONES}]){_WORDS}[)）]"
-    return rf"{re.escape(opening)}(?<=[\u3400-\u4dbf\u4e00-\u9fff].){inside}(?:[(（]{inside})*"
+    return rf"{re.escape(opening)}(?<=[{_HAN}].){inside}(?:[(（]{inside})*"
 
 
 # One group around the whole: splitting on it gives the text between annotations and the annotations
@@ -40,19 +43,21 @@ _ANNOTATION = re.compile("(" + "|".join(_annotation(opening) for opening in _OPE
 # search for it at C speed, about twice as fast as a character class over a long text.
 _HALF_WIDTH_ANNOTATION = re.compile("(" + _annotation("(") + ")")
 _ONE_ANNOTATION = re.compile(r"[(（][^)）]*[)）]")  # one of the annotations a match may chain
-_SEPARATOR = re.compile("[ ·']")
+_SEPARATOR = re.compile("[ ·'’]")
 _TONE_MARKS = re.compile("[\u0300-\u036f]")
+_TONE = re.compile(f"[{_COMBINING_TONES}]")  # a tone mark, once a toned letter is decomposed
 
 
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
-    """Mandarin's syllables without tone marks (``zhuang``, ``lü``), from the readings in jionlp's
-    pinyin phrase dictionary."""
+    """Mandarin's syllables without tone marks (``zhuang``, ``lü``, ``ng``), from the readings jionlp's
+    character dictionary gives each character (``[wàn]``); only readings with a tone mark count, so
+    the English words its definitions also bracket are left out."""
     from pipeline.package_data import package_file, zipped_text
 
-    text = zipped_text(package_file("jionlp", "dictionary", "pinyin_phrase.zip"))
-    readings = " ".join(re.findall("\t([^\n]*)", text)).replace("<py_unk>", " ")
-    return frozenset(_bare(word) for word in set(re.findall(f"[a-zü{_TONED}]+", readings)))
+    text = zipped_text(package_file("jionlp", "dictionary", "chinese_char_dictionary.zip"))
+    readings = set(re.findall(rf"\[({_LETTER}+)\]", text))
+    return frozenset(_bare(reading) for reading in readings if _TONE.search(unicodedata.normalize("NFD", reading)))
 
 
 def _bare(word: str) -> str:
@@ -93,7 +98,7 @@ def _strip(pattern: re.Pattern, chunk: str) -> str:
 
 
 def _removed(line: str):
-    """(column, annotation) of each annotation removed from ``line``."""
+    """(column, annotation, the character annotated) for each annotation removed from ``line``."""
     for match in _ANNOTATION.finditer(line):
         for one in _ONE_ANNOTATION.finditer(match.group(0)):
             if _is_pinyin(one.group(0)):
