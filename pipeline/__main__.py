@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("--out", type=Path, default=ROOT / "output", help="folder of the tables (default: output/)")
     args = parser.parse_args(argv)
     if args.command == "run" and not args.raw.is_dir():
-        parser.error(f"--raw {args.raw}: no such folder; pass the folder that holds the sources")
+        what = "is a file, not a folder" if args.raw.exists() else "no such folder"
+        parser.error(f"--raw {args.raw}: {what}; pass the folder that holds the sources")
     if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
     try:

@@ -221,6 +221,26 @@ def tahaoo_tables(readable: list[Source], ctx: Context) -> dict[str, list[dict]]
             for kind, found in rows.items()}
 
 
+_CITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}市")
+_LISTED_CITIES = 50  # a document naming this many cities without a table most likely lists a ranking
+
+
+def _unread_list(source: Source, gaz) -> None:
+    """A source with no ranking table that names dozens of cities (an ``<ol>`` list, ranks and names run
+    together in a paragraph, a table drawn sideways in a PDF) is partial, saying what to do: it likely
+    holds a ranking in a layout this pipeline does not read."""
+    named = set()
+    for match in _CITY_NAME.finditer("\n".join(source.lines)):
+        text = match.group(0)
+        named.update(text[start:] for start in range(len(text) - 2, -1, -1) if gaz.cities(text[start:]))
+    if len(named) < _LISTED_CITIES:
+        return
+    source.row["status"] = "partial"
+    source.row["message"] = "; ".join(filter(None, [source.row["message"], (
+        f"names {len(named)} cities but holds no ranking table this pipeline can read; if it lists a ranking, "
+        "save it as a table with one row per rank (text with | or tabs, HTML <table>, CSV) and run again")]))
+
+
 def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
     copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
@@ -236,6 +256,8 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
         # a table another family read (a Tahaoo score table, the indicator framework) is that family's
         own = [(n, t) for n, t in enumerate(tables) if not {row.location for row in t.rows} <= claimed]
         source.row["n_tables"] = len(own)
+        if not tables and not claimed:  # no table here, and no other family read anything either
+            _unread_list(source, ctx.gaz)
         other_edition = _other_edition(source)
         for n, table in own:
             resolved = ctx.found(source, ("ranking", n),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -38,6 +39,9 @@ def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, da
         try:
             data = path.read_bytes()
         except OSError as exc:
+            if path.is_symlink() and not path.exists():
+                raise PipelineError(f"{path}: is a link to {os.readlink(path)}, which does not exist; put the file "
+                                    "itself in raw/ or remove the link.") from exc
             raise PipelineError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions.") from exc
     if len(data) > MAX_BYTES:
         raise PipelineError(
@@ -50,6 +54,9 @@ def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, da
     if office:
         raise PipelineError(f"{path}: is {office}, which this pipeline does not read; export it as CSV, PDF "
                             "or HTML and put that file in raw/ instead.")
+    binary = next(((kind, remedy) for magic, kind, remedy in _BINARY if data.startswith(magic)), None)
+    if binary:
+        raise PipelineError(f"{path}: is {binary[0]}, not a document this pipeline reads; {binary[1]}.")
     if data.lstrip()[:5] == b"%PDF-":
         from pipeline.pdf import render_pdf
 
@@ -90,6 +97,15 @@ def _office_kind(data: bytes) -> str:
     return next((kind for marker, kind in _OFFICE if marker in head), "a ZIP archive")
 
 
+_IMAGE = "run OCR on it and put the text (or a PDF with a text layer) in raw/"
+_ARCHIVE = "unpack it and put the files it holds in raw/"
+_BINARY = [(b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE), (b"\xff\xd8\xff", "a JPEG image", _IMAGE),
+           (b"GIF87a", "a GIF image", _IMAGE), (b"GIF89a", "a GIF image", _IMAGE),
+           (b"II*\x00", "a TIFF image", _IMAGE), (b"MM\x00*", "a TIFF image", _IMAGE), (b"BM", "a BMP image", _IMAGE),
+           (b"\x1f\x8b", "gzip-compressed", _ARCHIVE), (b"BZh", "bzip2-compressed", _ARCHIVE),
+           (b"\xfd7zXZ\x00", "xz-compressed", _ARCHIVE), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _ARCHIVE),
+           (b"Rar!\x1a\x07", "a RAR archive", _ARCHIVE)]
+
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -109,19 +125,10 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(name), name, []
-            except UnicodeDecodeError as exc:
-                raise PipelineError(
-                    f"{path}: starts with a {name} byte-order mark but is not valid {name} "
-                    f"at byte {exc.start}; re-save the file as UTF-8."
-                ) from exc
+            return _declared(data, name, path, f"starts with a {name} byte-order mark")
     utf16 = _utf16_without_bom(data)
     if utf16:
-        try:
-            return data.decode(utf16), utf16, []
-        except UnicodeDecodeError:
-            pass
+        return _declared(data, utf16, path, f"reads as {utf16} (every other byte zero)")
     if b"\x00" in data:
         raise PipelineError(
             f"{path}: holds binary data (NUL bytes) and is neither PDF nor text; "
@@ -149,7 +156,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         lossy.append((bad, -commonness(text), name, text))
     bad, _, name, text = min(lossy)
     share = bad / max(len(text), 1)
-    if share > 0.05 or commonness(text) < 0.5:
+    if share > _MAX_LOST or commonness(text) < 0.5:
         raise PipelineError(
             f"{path}: is not text in any supported encoding (UTF-8, UTF-16, GB18030/GBK, Big5); "
             "provide the document as PDF, HTML or text in one of these encodings."
@@ -158,6 +165,22 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
 
 
 _PREFERENCE = ["gbk", "gb18030", "big5", "cp950", "big5hkscs"]
+_MAX_LOST = 0.05  # past this share of replaced characters a file is not text in the encoding it shows
+
+
+def _declared(data: bytes, name: str, path: Path, why: str) -> tuple[str, str, list[str]]:
+    """Text in the encoding its bytes show (``why``); a few bytes that do not decode, as in a file cut
+    short by one byte, are replaced and said, rather than costing the whole document."""
+    try:
+        return data.decode(name), name, []
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    text = data.decode(name, errors="replace")
+    lost = text.count("\ufffd")
+    if lost > _MAX_LOST * max(len(text), 1):
+        raise PipelineError(f"{path}: {why} but is not valid {name} from byte {first} on; re-save the file as UTF-8.")
+    return text, name, [f"{lost} undecodable byte sequence(s) replaced by U+FFFD while reading as {name} "
+                        f"(the first at byte {first}; is the file cut short?)"]
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -62,11 +62,13 @@ def _problem(problems: list[str] | None, entry: dict, key: str, message: str) ->
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Every regular, non-hidden file in raw/ except the manifest and READMEs, sorted by name."""
+    """Every regular, non-hidden file in raw/ except the manifest and READMEs, sorted by name; a link
+    whose target is gone too, so that it is reported rather than skipped without a word."""
     if not raw_dir.is_dir():
         raise PipelineError(f"{raw_dir}: no such folder; pass --raw with the folder that holds the sources.")
     return sorted(p for p in raw_dir.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
+                  if (p.is_file() or (p.is_symlink() and not p.exists()))
+                  and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
 
 
 def readable_name(path: Path) -> str:

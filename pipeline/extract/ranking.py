@@ -73,8 +73,9 @@ def split_cells(line: str) -> tuple[list[str], str]:
     """Cells of one line and the separator kind: 'pipe', 'tab', 'comma', 'spaces' or 'space'.
 
     Markdown emphasis and links around a cell's text are dropped, full-width digits read as digits,
-    and a rank written ``1、`` or ``1.`` before its name is a cell of its own."""
-    line = unicodedata.normalize("NFKC", line) if _WIDE_DIGIT.search(line) else line
+    and a rank written ``1、`` or ``1.`` before its name is a cell of its own; a full-width bar (｜), as
+    Chinese input methods type it, separates cells like ``|``."""
+    line = unicodedata.normalize("NFKC", line) if _WIDE_DIGIT.search(line) else line.replace("｜", "|")
     if "|" in line:
         cells = [c.strip() for c in line.split("|")]
         if cells and not cells[0]:
@@ -215,10 +216,12 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
             between = [i for i in range(last_index + 1, index) if lines[i].strip()]
             # Same number of column groups and separator, ranks going on: the same table, even when a
             # row has an empty last cell or a note after it (the width is settled per table below).
+            # A table may count down (100 to 1): its second row says so, one below the first.
+            step = 1 if _ascending(tables[-1], groups[0][0]) else -1
             continues = (
                 signature == last_signature
-                and groups[0][0] >= last_groups[0][0]
-                and (not between or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + 1))
+                and step * (groups[0][0] - last_groups[0][0]) >= 0
+                and (not between or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + step))
             )
             if continues:
                 tables[-1].append(entry)
@@ -267,6 +270,13 @@ def _trailing_numbers(cells: list[str]) -> list[str]:
     return cells[end:] if end < len(cells) and _WORDY.search(cells[end - 1]) else []
 
 
+def _ascending(entries, next_rank: int) -> bool:
+    """Whether the table ``entries`` begin counts up: it does unless its second row is one below its first."""
+    first = entries[0][1][0][0]
+    second = entries[1][1][0][0] if len(entries) > 1 else next_rank
+    return second != first - 1
+
+
 def _sequential(entries) -> bool:
     """Single-space rows count only when every column group's ranks go up by one line after line, but
     for a tied rank: the same rank again, then a skip past it (5, 5, 7)."""
@@ -275,6 +285,8 @@ def _sequential(entries) -> bool:
     # a table's rows all have the same number of groups: it is part of the signature they share
     groups = list(zip(*[[rank for rank, _, _ in groups] for _, groups, _, _ in entries]))
     for ranks in groups:
+        if len(ranks) > 1 and ranks[1] < ranks[0]:  # a table counting down reads the same upwards
+            ranks = ranks[::-1]
         steps = [b - a for a, b in zip(ranks, ranks[1:])]
         for before, step in zip([1, *steps], steps):
             if not (step == 1 or step == 0 or (step >= 2 and before == 0)):

@@ -52,9 +52,15 @@ _PARENTHESISED = re.compile(r"^(?P<name>[^（()）]+?)\s*[（(](?P<note>[^（()�
 
 def name_and_note(value: str) -> tuple[str, str]:
     """``深圳市（广东省）`` -> (深圳市, 广东省): a name with a parenthesised note after it (a
-    province, 并列); the note is '' when there is none."""
-    match = _PARENTHESISED.match(value.strip())
+    province, 并列); the note is '' when there is none. ``深圳市 广东省`` and ``深圳市/广东省`` (a cell
+    holding both, as a page with ``<br>`` in its cells shows them) split the same way."""
+    match = _PARENTHESISED.match(value.strip()) or _TWO_NAMES.match(value.strip())
     return (match["name"].strip(), match["note"].strip()) if match else (value, "")
+
+
+# two names of three characters or more (a city, then its province), so that 深 圳市, a name a line
+# break spaced, stays one name
+_TWO_NAMES = re.compile(r"^(?P<name>[\u4e00-\u9fff]{3,})\s*[\s/／]\s*(?P<note>[\u4e00-\u9fff]{3,})$")
 
 
 def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, int | None]:
@@ -71,7 +77,8 @@ def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, in
         )
     province_field = None
     for i in range(table.width):
-        if roles[i] == "province" or province_share[i] >= CITY_SHARE:
+        # content over header: a column of cities headed 城市/省份 holds cities
+        if (roles[i] == "province" and city_share[i] < CITY_SHARE) or province_share[i] >= CITY_SHARE:
             province_field = i
             break
     candidates = [i for i in range(table.width) if i != province_field]
@@ -254,7 +261,7 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
                 winner = next(r for r in rows if r["rank"] == rank)
                 quality.append(QualityRecord(
                     t.source_id, location, "ccid2020_top100_by_source", "rank disagrees with the other copies",
-                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} sources)",
+                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} source{'s' if winner['n_sources'] != 1 else ''})",
                     decided[rank]))
     return Consensus(rows, by_source)
 
