@@ -139,7 +139,7 @@ def test_every_repair_points_into_the_line_as_read():
 
 def test_columns_map_back_through_a_stage():
     from pipeline.model import Repair
-    from pipeline.normalize.columns import LineMap, as_read, stage_maps
+    from pipeline.normalize.columns import LineMap, StageMaps, as_read
 
     removed = LineMap([Repair("pinyin", 1, 2, "(shù)", "", 1.0, "")])  # 數(shù)據 -> 數據
     assert [removed.input_column(c) for c in (1, 2)] == [(1, True), (7, True)]
@@ -156,5 +156,5 @@ def test_columns_map_back_through_a_stage():
     # the map is the whole line, exact for what the passes left alone
     passes = [Repair("html_entity", 1, 1, "&lt;", "<", 1.0, ""), Repair("html_entity", 1, 7, "&gt;", ">", 1.0, ""),
               Repair("html_remnant", 1, 1, "<br>", "", 1.0, "")]
-    maps = stage_maps(passes, lambda _: "&lt;br&gt;區域", lambda _: "區域")
-    assert maps[1].input_column(1) == (11, True)
+    maps = StageMaps(passes, lambda _: "&lt;br&gt;區域", lambda _: "區域")
+    assert maps.get(1).input_column(1) == (11, True) and maps.get(2) is None

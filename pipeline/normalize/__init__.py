@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script
-from pipeline.normalize.columns import placed, stage_maps
+from pipeline.normalize.columns import StageMaps, placed
 from pipeline.normalize.scan import lines_containing, lines_matching
 
 # Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
@@ -54,12 +54,12 @@ def normalize_lines(lines: list[str], first_line: int = 1, explain: bool = False
     def text_of(version: list[str]):
         return lambda line: version[line - first_line]
 
-    earlier = [stage_maps(byte_damage, text_of(lines), text_of(undamaged)),
-               stage_maps(html, text_of(undamaged), text_of(unmarked))]
+    earlier = [StageMaps(byte_damage, text_of(lines), text_of(undamaged)),
+               StageMaps(html, text_of(undamaged), text_of(unmarked))]
     repairs = byte_damage + placed(html, earlier[:1]) + placed(annotations, earlier)
     repairs.sort(key=lambda r: (r.line, r.column))
     if explain:
-        repairs += placed(conversions, earlier + [stage_maps(annotations, text_of(unmarked), text_of(out))])
+        repairs += placed(conversions, earlier + [StageMaps(annotations, text_of(unmarked), text_of(out))])
     else:
         repairs += conversions
     return converted, repairs + placed(_before_annotations_removed(variants, unmarked, first_line), earlier)

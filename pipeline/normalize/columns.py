@@ -54,22 +54,30 @@ def _offset_in_before(offset: int, before: str, after: str) -> tuple[int, bool]:
     return (offset, True) if offset < kept_start else (kept_start, False)
 
 
-def stage_maps(repairs: list[Repair], before: Callable[[int], str], after: Callable[[int], str]) -> dict[int, LineMap]:
-    """Line number -> map of a stage's changes; ``before`` and ``after`` give a line's text as the stage
-    got it and left it. Where the changes do not rebuild the line (a stage that went over it several
-    times), the map is one change of the whole line, exact for what the stage left alone at either end."""
-    by_line: dict[int, list[Repair]] = defaultdict(list)
-    for repair in repairs:
-        if repair.before != repair.after:  # a flag that left the text as it was changes nothing
-            by_line[repair.line].append(repair)
-    maps = {}
-    for line, changes in by_line.items():
-        changes.sort(key=lambda r: r.column)
-        given, left = before(line), after(line)
-        if not _rebuilds(given, left, changes):
-            changes = [Repair(changes[0].kind, line, 1, given, left, 1.0, "")]
-        maps[line] = LineMap(changes)
-    return maps
+class StageMaps:
+    """A stage's changes as a map per line, built when a later repair on that line asks for it (most
+    lines never do). ``before`` and ``after`` give a line's text as the stage got it and left it.
+    Where the changes do not rebuild the line (a stage that went over it several times), the map is
+    one change of the whole line, exact for what the stage left alone at either end."""
+
+    def __init__(self, repairs: list[Repair], before: Callable[[int], str], after: Callable[[int], str]):
+        self._changes: dict[int, list[Repair]] = defaultdict(list)
+        for repair in repairs:
+            if repair.before != repair.after:  # a flag that left the text as it was changes nothing
+                self._changes[repair.line].append(repair)
+        self._before, self._after = before, after
+        self._maps: dict[int, LineMap] = {}
+
+    def get(self, line: int) -> LineMap | None:
+        if line not in self._changes:
+            return None
+        if line not in self._maps:
+            changes = sorted(self._changes[line], key=lambda r: r.column)
+            given, left = self._before(line), self._after(line)
+            if not _rebuilds(given, left, changes):
+                changes = [Repair(changes[0].kind, line, 1, given, left, 1.0, "")]
+            self._maps[line] = LineMap(changes)
+        return self._maps[line]
 
 
 def _rebuilds(given: str, left: str, changes: list[Repair]) -> bool:
@@ -95,11 +103,11 @@ def as_read(repair: Repair, earlier: list[LineMap]) -> list[Repair]:
     return pieces
 
 
-def placed(repairs: list[Repair], earlier: list[dict[int, LineMap]]) -> list[Repair]:
-    """:func:`as_read` for every repair, ``earlier`` being the stages' :func:`stage_maps`."""
+def placed(repairs: list[Repair], earlier: list[StageMaps]) -> list[Repair]:
+    """:func:`as_read` for every repair, ``earlier`` being the earlier stages' maps, earliest first."""
     moved = []
     for repair in repairs:
-        maps = [stage[repair.line] for stage in earlier if repair.line in stage]
+        maps = [found for found in (stage.get(repair.line) for stage in earlier) if found is not None]
         moved += as_read(repair, maps) if maps else [repair]
     return moved
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
 from pipeline.model import Repair
-from pipeline.normalize.columns import placed, stage_maps
+from pipeline.normalize.columns import StageMaps, placed
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -204,7 +204,8 @@ def repair(text: str, line: int, lexicon=None) -> tuple[str, list[Repair]]:
     if lexicon is None:
         # The search is costly and pages repeat their headings: same line, same answer.
         fixed, found = _repair_cached(text)
-        return fixed, [replace(r, line=line) for r in found]
+        # the constructor, not dataclasses.replace: this runs once per damaged line of every document
+        return fixed, [Repair(r.kind, line, r.column, r.before, r.after, r.confidence, r.reason, r.count) for r in found]
     return _repair(text, line, lexicon)
 
 
@@ -222,7 +223,7 @@ def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
         return text, cells
     cell_text = text
     text, spans = _repair_spans(text, line, lexicon)
-    return text, cells + placed(spans, [stage_maps(cells, lambda _: given, lambda _: cell_text)])
+    return text, cells + placed(spans, [StageMaps(cells, lambda _: given, lambda _: cell_text)])
 
 
 def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
