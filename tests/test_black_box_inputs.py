@@ -51,6 +51,7 @@ def outcome(tmp_path_factory):
     with open(os.fsencode(raw) + b"/" + "百强榜.txt".encode("gbk"), "wb") as handle:
         handle.write(tab_table(rows).encode("utf-8"))
     (raw / "reverse.txt").write_text(tab_table(rows[::-1]), encoding="utf-8")
+    (raw / "by_province.txt").write_text(tab_table(sorted(rows, key=lambda r: (r[2], r[0]))), encoding="utf-8")
     (raw / "other_reverse.txt").write_text(
         "2020年文旅城市十强\n排名\t城市\n" + "".join(f"{r}\t{c}\n" for r, c in reversed(list(enumerate(OTHER_TOP10, 1)))),
         encoding="utf-8")
@@ -90,9 +91,10 @@ def test_a_file_name_that_is_not_utf8_is_read_and_named(outcome):
     assert code == 1  # other sources in this folder fail
 
 
-@pytest.mark.parametrize("file", ["reverse.txt", "fullwidth_bars.txt", "br_cells.html"])
+@pytest.mark.parametrize("file", ["reverse.txt", "by_province.txt", "fullwidth_bars.txt", "br_cells.html"])
 def test_layouts_read_as_faithful_copies(outcome, file):
-    """Ranks counting down, full-width bars, a city and its province in one cell (<br> between)."""
+    """Ranks counting down, rows sorted by province (ranks out of order, some provinces one row long),
+    full-width bars, a city and its province in one cell (<br> between)."""
     _, out = outcome
     row = source(out, file)
     assert row["status"] == "ok"

@@ -76,6 +76,12 @@ def test_rank_restart_starts_a_new_table():
     assert [r.fields[0] for r in second.rows] == ["丁市", "戊市", "己市"]
 
 
+def test_rows_out_of_rank_order_on_consecutive_lines_are_one_table():
+    """A ranking sorted by province: ranks jump about, and a province with one city is one row."""
+    table, = tables_in("3 | 北京市\n2 | 上海市\n1 | 深圳市\n4 | 广州市\n9 | 南京市\n")
+    assert [r.rank for r in table.rows] == [3, 2, 1, 4, 9]
+
+
 def test_single_space_rows_need_consecutive_ranks():
     """Single-space text counts as a table only when ranks go up by one, so prose is left alone."""
     table, = tables_in("1 深圳市 广东省\n2 上海市 上海市\n3 北京市 北京市\n")

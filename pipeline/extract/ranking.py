@@ -209,24 +209,30 @@ def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingT
         if groups:
             parsed.append((index, groups, (len(groups), kind, moved), values))
     tables: list[list[tuple[int, list, tuple]]] = []
+    ranks_in: list[set[int]] = []  # the ranks each table holds so far
     for entry in parsed:
         index, groups, signature, _ = entry
+        ranks = {rank for rank, _, _ in groups}
         if tables:
             last_index, last_groups, last_signature, _ = tables[-1][-1]
             between = [i for i in range(last_index + 1, index) if lines[i].strip()]
             # Same number of column groups and separator, ranks going on: the same table, even when a
             # row has an empty last cell or a note after it (the width is settled per table below).
             # A table may count down (100 to 1): its second row says so, one below the first.
+            # A row on the very next line with ranks the table does not hold yet is the same table in
+            # any order, as in a ranking sorted by province; a rank it holds starts another (1, 2, 3, 1).
             step = 1 if _ascending(tables[-1], groups[0][0]) else -1
-            continues = (
-                signature == last_signature
-                and step * (groups[0][0] - last_groups[0][0]) >= 0
-                and (not between or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + step))
-            )
+            continues = signature == last_signature and (
+                (index == last_index + 1 and not ranks & ranks_in[-1])
+                or (step * (groups[0][0] - last_groups[0][0]) >= 0
+                    and (not between
+                         or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + step))))
             if continues:
                 tables[-1].append(entry)
+                ranks_in[-1].update(ranks)
                 continue
         tables.append([entry])
+        ranks_in.append(ranks)
     found: list[RankingTable] = []
     for entries in tables:
         n_groups, kind, moved = entries[0][2]
