@@ -42,9 +42,12 @@ def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list
         if len(pages) > max_pages:
             warnings.append(f"only the first {max_pages} of {len(pages)} pages were read (page limit)")
             pages = pages[:max_pages]
+        sideways = []
         for page in pages:
             try:
                 entries = _page_entries(page)
+                if _mostly_sideways(page):
+                    sideways.append(page.page_number)
             except Exception as exc:
                 warnings.append(f"page {page.page_number} could not be read ({type(exc).__name__}: {exc})")
                 continue
@@ -56,6 +59,10 @@ def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list
             f"{path}: the PDF has no extractable text (a scanned image?); run OCR on it first "
             "or provide the text."
         )
+    if sideways:
+        warnings.append(f"the text of page(s) {', '.join(map(str, sideways))} is set sideways (rotated on the page), "
+                        "so its lines are read out of order; rotate those pages upright (or export their text) "
+                        "and run again")
     unmapped = _unmapped_share(lines)
     remedy = ("the PDF is protected (permissions set): save an unprotected copy and put that in raw/" if protected
               else "its fonts carry no map to Unicode: export the text from the program that made the PDF, or "
@@ -65,6 +72,13 @@ def render_pdf(path: Path, data: bytes, max_pages: int) -> tuple[list[str], list
     if unmapped > 0:
         warnings.append(f"{unmapped:.0%} of the text comes out as glyph numbers ((cid:N)), not characters; {remedy}")
     return lines, locations, warnings
+
+
+def _mostly_sideways(page) -> bool:
+    """Whether most of the page's characters are not upright: a table turned 90 degrees on a portrait
+    page, which pdfplumber reads a column at a time."""
+    chars = page.chars
+    return bool(chars) and sum(not char.get("upright", True) for char in chars) > len(chars) / 2
 
 
 _CID = re.compile(r"\(cid:\d+\)")

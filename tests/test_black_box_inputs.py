@@ -39,6 +39,23 @@ def owner_protected_pdf(path, rows):
     pdf.save()
 
 
+def sideways_pdf(path, rows):
+    """The table turned 90 degrees on a portrait page (no /Rotate): pdfplumber reads it column-wise."""
+    from reportlab.pdfgen import canvas
+
+    register_cjk_font()
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont(CJK_FONT, 7)
+    pdf.translate(560, 30)
+    pdf.rotate(90)
+    for i, (rank, city, province) in enumerate(rows):
+        x, y = (i // 25) * 160, -15 - (i % 25) * 10
+        pdf.drawString(x, y, str(rank))
+        pdf.drawString(x + 25, y, city)
+        pdf.drawString(x + 75, y, province)
+    pdf.save()
+
+
 @pytest.fixture(scope="module")
 def outcome(tmp_path_factory):
     from pipeline.run import run
@@ -69,6 +86,7 @@ def outcome(tmp_path_factory):
     (raw / "packed.txt").write_bytes(gzip.compress(tab_table(rows).encode("utf-8")))
     (raw / "gone.txt").symlink_to(raw / "nowhere" / "gone.txt")
     owner_protected_pdf(raw / "protected.pdf", rows)
+    sideways_pdf(raw / "sideways.pdf", rows)
     out = tmp_path_factory.mktemp("out")
     return run(raw, out), out
 
@@ -142,3 +160,9 @@ def test_a_source_whose_bytes_cannot_be_read_has_no_hash_and_passes_validation(o
     assert source(out, "gone.txt")["sha256"] == ""
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["sources"]["success"]
+
+
+def test_a_pdf_set_sideways_is_partial_and_says_to_rotate_it(outcome):
+    _, out = outcome
+    row = source(out, "sideways.pdf")
+    assert row["status"] == "partial" and "page(s) 1 is set sideways" in row["message"]
