@@ -34,11 +34,13 @@ def code_fingerprint(entries: tuple[str, ...]) -> str:
 
 def load_pickle(path: Path):
     """The stored object, or None when there is none or it cannot be read back."""
-    if not path.exists():
-        return None
     try:
         return pickle.loads(path.read_bytes())
-    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    except FileNotFoundError:
+        return None
+    # a file cut short or garbled can fail in any of these ways; each is a cache miss, read again
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, IndexError, KeyError,
+            ImportError):
         return None
 
 

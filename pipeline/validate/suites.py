@@ -114,8 +114,9 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
         stored = cache / f"{_outcome_key(frame, specs)}.json" if cache is not None else None
         if stored is not None:
             used.append(stored)
-        if stored is not None and stored.exists():
-            report["tables"][name] = json.loads(stored.read_text(encoding="utf-8"))
+        outcome = _stored_outcome(stored) if stored is not None else None
+        if outcome is not None:
+            report["tables"][name] = outcome
         else:
             pending[name] = (specs, frame, stored)
     outcomes = (runner.run if runner is not None else _run_suites)(pending) if pending else {}
@@ -129,6 +130,16 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
     report["tables"] = dict(sorted(report["tables"].items()))
     report["success"] = all(table["success"] for table in report["tables"].values())
     return report
+
+
+def _stored_outcome(stored: Path) -> dict | None:
+    """A cached outcome, or None when there is none or it cannot be read back (a file cut short by a
+    crash, or garbled): the table is then validated again and the file rewritten."""
+    try:
+        outcome = json.loads(stored.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return outcome if isinstance(outcome, dict) and "success" in outcome and "expectations" in outcome else None
 
 
 @lru_cache(maxsize=1)
