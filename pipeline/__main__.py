@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run" and not args.raw.is_dir():
         what = "is a file, not a folder" if args.raw.exists() else "no such folder"
         parser.error(f"--raw {args.raw}: {what}; pass the folder that holds the sources")
+    if args.command == "run" and args.out.resolve() == args.raw.resolve():
+        parser.error(f"--out {args.out} is the raw folder: the next run would read the tables as sources; "
+                     "pass another folder for the tables")
     if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
     try:

@@ -1,11 +1,12 @@
 """What the run's caches in ``OUT/.cache/`` share: a fingerprint of the code a cached result depends
-on, loading a stored pickle (a damaged one is a miss, not an error), and pruning to what the run
-used. Stores go through ``export.atomic_write``."""
+on, storing (a cache that cannot be written is said once, and the run goes on), loading a stored
+pickle (a damaged one is a miss, not an error), and pruning to what the run used."""
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,10 +45,36 @@ def load_pickle(path: Path):
         return None
 
 
+def store(path: Path, data: bytes) -> None:
+    """Write a cache entry atomically; when the cache cannot be written (a read-only folder, a full disk)
+    the run goes on without it, saying so once."""
+    from pipeline.export import atomic_write
+
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        _cannot_write(path.parent, exc)
+
+
+def _cannot_write(folder: Path, exc: OSError) -> None:
+    top = next((p for p in (folder, *folder.parents) if p.name == ".cache"), folder)
+    _warn_once(str(top), exc.strerror or str(exc))
+
+
+@lru_cache(maxsize=None)
+def _warn_once(cache: str, reason: str) -> None:
+    print(f"warning: the cache in {cache} cannot be written ({reason}); this run goes on without storing what "
+          "it reads, so the next one reads everything again: make the folder writable, or use --no-cache",
+          file=sys.stderr)
+
+
 def prune(folder: Path, keep: set[str], suffix: str) -> None:
     """Delete the ``*suffix`` files of ``folder`` this run did not use (sources removed or changed,
     tables that changed, code that changed), so the cache does not grow run after run."""
     if folder.is_dir():
         for path in folder.glob(f"*{suffix}"):
             if path.name not in keep:
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as exc:
+                    _cannot_write(folder, exc)

@@ -18,8 +18,7 @@ import pickle
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from pipeline.cache import code_fingerprint, load_pickle
-from pipeline.export import atomic_write
+from pipeline.cache import code_fingerprint, load_pickle, store
 from pipeline.model import QualityRecord
 from pipeline.prepare import READING_CODE
 
@@ -65,5 +64,5 @@ class SourceFindings:
             self.changed = True
         if not self.changed:
             return
-        atomic_write(self.path, pickle.dumps(self.entries))
+        store(self.path, pickle.dumps(self.entries))
         self.changed = False

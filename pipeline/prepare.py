@@ -15,8 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.cache import code_fingerprint, load_pickle
-from pipeline.export import atomic_write
+from pipeline.cache import code_fingerprint, load_pickle, store
 from pipeline.model import Document, PipelineError, Repair
 
 READING_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "package_data.py", "normalize",
@@ -53,7 +52,7 @@ def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
     done = _prepare(path, meta, data)
     done.sha256 = sha256
     if cached is not None and done.doc is not None:
-        atomic_write(cached, pickle.dumps(done))
+        store(cached, pickle.dumps(done))
     return done
 
 

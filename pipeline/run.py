@@ -29,7 +29,7 @@ def log(message: str) -> None:
 
 
 def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
-                 cache: Path | None = None) -> list[Source]:
+                 cache: Path | None = None, out_dir: Path | None = None) -> list[Source]:
     """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
     bytes were read by the same code before), in file-name order whatever the number of workers."""
     from pipeline.manifest import MANIFEST, discover, load_manifest, readable_name, unread_folders
@@ -51,6 +51,8 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         log(f"warning: {why}")
         quality.append(QualityRecord(name, MANIFEST, "sources", "listed source missing", name, "", why))
     for folder in unread_folders(raw_dir):
+        if out_dir is not None and folder.resolve() == out_dir.resolve():
+            continue  # the tables' own folder, put inside raw/: not a source folder
         folder_name = readable_name(folder)
         why = (f"{folder_name}/ is a folder: files in sub-folders of {raw_dir.name}/ are not read; "
                f"move them into {raw_dir.name}/ itself to process them")
@@ -166,7 +168,7 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) ->
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
     cache = out_dir / ".cache" if use_cache else None
-    sources = read_sources(raw_dir, quality, workers, cache)
+    sources = read_sources(raw_dir, quality, workers, cache, out_dir)
     try:
         corrections = load_corrections(raw_dir)
         corrections_failed = False

@@ -357,3 +357,34 @@ def test_a_damaged_cache_is_a_miss_not_a_crash(seed_run, tmp_path):
     assert run(ROOT / "raw", again) == 0
     for path in sorted(out.glob("*.csv")):
         assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_and_the_run_goes_on(seed_run, tmp_path, monkeypatch, capsys):
+    from pipeline import export
+    from pipeline.run import run
+
+    _, out = seed_run
+    write = export.atomic_write
+
+    def read_only_cache(path, data):
+        if ".cache" in path.parts:
+            raise PermissionError(13, "Permission denied")
+        write(path, data)
+
+    monkeypatch.setattr(export, "atomic_write", read_only_cache)
+    again = tmp_path / "again"
+    assert run(ROOT / "raw", again) == 0
+    assert capsys.readouterr().err.count("cannot be written (Permission denied)") == 1
+    for path in sorted(out.glob("*.csv")):
+        assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_tables_folder_is_not_a_source_folder(tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    assert cli("run", "--raw", str(raw), "--out", str(raw)).returncode == 2
+    assert cli("run", "--raw", str(raw), "--out", str(raw / "out")).returncode == 0
+    again = cli("run", "--raw", str(raw), "--out", str(raw / "out"))
+    assert again.returncode == 0 and "is a folder" not in again.stderr

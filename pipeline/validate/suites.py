@@ -14,8 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.cache import prune
-from pipeline.export import atomic_write
+from pipeline.cache import prune, store
 from pipeline.schemas import Schema, load_schema
 
 _SAMPLE = 10
@@ -124,7 +123,7 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
         report["tables"][name] = outcome
         stored = pending[name][2]
         if stored is not None:
-            atomic_write(stored, json.dumps(outcome, ensure_ascii=False).encode("utf-8"))
+            store(stored, json.dumps(outcome, ensure_ascii=False).encode("utf-8"))
     if cache is not None:
         prune(cache, {stored.name for stored in used}, ".json")
     report["tables"] = dict(sorted(report["tables"].items()))
