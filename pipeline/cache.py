@@ -33,10 +33,12 @@ def code_fingerprint(entries: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_pickle(path: Path):
-    """The stored object, or None when there is none or it cannot be read back."""
+def load_pickle(path: Path, kind: type):
+    """The stored ``kind`` object, or None when there is none, it cannot be read back, or it is
+    something else (a file from another program)."""
     try:
-        return pickle.loads(path.read_bytes())
+        stored = pickle.loads(path.read_bytes())
+        return stored if isinstance(stored, kind) else None
     except FileNotFoundError:
         return None
     # a file cut short or garbled can fail in any of these ways; each is a cache miss, read again
@@ -56,16 +58,17 @@ def store(path: Path, data: bytes) -> None:
         _cannot_write(path.parent, exc)
 
 
+_UNWRITABLE: set[Path] = set()  # caches already said to be unwritable in this process
+
+
 def _cannot_write(folder: Path, exc: OSError) -> None:
     top = next((p for p in (folder, *folder.parents) if p.name == ".cache"), folder)
-    _warn_once(str(top), exc.strerror or str(exc))
-
-
-@lru_cache(maxsize=None)
-def _warn_once(cache: str, reason: str) -> None:
-    print(f"warning: the cache in {cache} cannot be written ({reason}); this run goes on without storing what "
-          "it reads, so the next one reads everything again: make the folder writable, or use --no-cache",
-          file=sys.stderr)
+    if top in _UNWRITABLE:
+        return
+    _UNWRITABLE.add(top)
+    print(f"warning: the cache in {top} cannot be written ({exc.strerror or exc}); this run goes on without "
+          "storing what it reads, so the next one reads everything again: make the folder writable, or use "
+          "--no-cache", file=sys.stderr)
 
 
 def prune(folder: Path, keep: set[str], suffix: str) -> None:

@@ -38,7 +38,7 @@ class SourceFindings:
             return
         who = hashlib.sha256(f"{sha256}\n{source_id}\n{code_fingerprint(_CODE)}".encode()).hexdigest()
         self.path = cache / f"{who}.pickle"
-        self.entries = load_pickle(self.path) or {}
+        self.entries = load_pickle(self.path, dict) or {}
 
     def get(self, key: Hashable, compute: Callable[[list[QualityRecord]], object],
             quality: list[QualityRecord]):

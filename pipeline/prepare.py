@@ -44,7 +44,7 @@ def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
         data = None  # read_source tries again and says why it cannot
     sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
     cached = cache / cache_name(sha256) if cache is not None and sha256 else None
-    done = load_pickle(cached) if cached is not None else None
+    done = load_pickle(cached, Prepared) if cached is not None else None
     if done is not None:
         if done.doc is not None:  # the same bytes may come under another name or manifest entry
             done.doc.file, done.doc.meta = path.name, dict(meta)

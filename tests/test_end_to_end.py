@@ -344,16 +344,20 @@ def test_a_rerun_takes_each_sources_findings_and_validation_from_the_cache(seed_
 
 
 def test_a_damaged_cache_is_a_miss_not_a_crash(seed_run, tmp_path):
-    """Cache files cut short or garbled (a crash mid-write, a full disk) are read again, and the tables
-    come out as without a cache."""
+    """Cache files cut short, garbled or holding something else (a crash mid-write, a full disk, another
+    program) are read again, and the tables come out as without a cache."""
+    import pickle
+
     from pipeline.run import run
 
     _, out = seed_run
     again = tmp_path / "again"
     assert run(ROOT / "raw", again) == 0
     cache = again / ".cache"
+    damage = [lambda data: data[:20], lambda data: b"\x80\x04garbage", lambda data: pickle.dumps({"a": 1}),
+              lambda data: b"{}"]
     for n, path in enumerate(sorted(cache.rglob("*.json")) + sorted(cache.rglob("*.pickle"))):
-        path.write_bytes(path.read_bytes()[:20] if n % 2 else b"\x80\x04garbage")
+        path.write_bytes(damage[n % len(damage)](path.read_bytes()))
     assert run(ROOT / "raw", again) == 0
     for path in sorted(out.glob("*.csv")):
         assert (again / path.name).read_bytes() == path.read_bytes(), path.name
