@@ -39,9 +39,7 @@ def load_pickle(path: Path, kind: type):
     try:
         stored = pickle.loads(path.read_bytes())
         return stored if isinstance(stored, kind) else None
-    except FileNotFoundError:
-        return None
-    # a file cut short or garbled can fail in any of these ways; each is a cache miss, read again
+    # no file, or one cut short or garbled, which can fail in any of these ways: a miss, read again
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, IndexError, KeyError,
             ImportError):
         return None

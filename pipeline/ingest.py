@@ -50,13 +50,9 @@ def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, da
         )
     sha = hashlib.sha256(data).hexdigest()
     common = dict(source_id=source_id_for(path), file=path.name, sha256=sha, meta=dict(meta or {}))
-    office = _office_kind(data)
-    if office:
-        raise PipelineError(f"{path}: is {office}, which this pipeline does not read; export it as CSV, PDF "
-                            "or HTML and put that file in raw/ instead.")
-    binary = next(((kind, remedy) for magic, kind, remedy in _BINARY if data.startswith(magic)), None)
-    if binary:
-        raise PipelineError(f"{path}: is {binary[0]}, not a document this pipeline reads; {binary[1]}.")
+    unread = _unread_kind(data)
+    if unread:
+        raise PipelineError(f"{path}: is {unread}.")
     if data.lstrip()[:5] == b"%PDF-":
         from pipeline.pdf import render_pdf
 
@@ -85,6 +81,25 @@ def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, da
 
 _OFFICE = [(b"word/", "a Word document (.docx)"), (b"xl/", "an Excel workbook (.xlsx)"),
            (b"ppt/", "a PowerPoint file (.pptx)"), (b"content.xml", "an OpenDocument file")]
+_IMAGE = "run OCR on it and put the text (or a PDF with a text layer) in raw/"
+_ARCHIVE = "unpack it and put the files it holds in raw/"
+_BINARY = [(b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE), (b"\xff\xd8\xff", "a JPEG image", _IMAGE),
+           (b"GIF87a", "a GIF image", _IMAGE), (b"GIF89a", "a GIF image", _IMAGE),
+           (b"II*\x00", "a TIFF image", _IMAGE), (b"MM\x00*", "a TIFF image", _IMAGE), (b"BM", "a BMP image", _IMAGE),
+           (b"\x1f\x8b", "gzip-compressed", _ARCHIVE), (b"BZh", "bzip2-compressed", _ARCHIVE),
+           (b"\xfd7zXZ\x00", "xz-compressed", _ARCHIVE), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _ARCHIVE),
+           (b"Rar!\x1a\x07", "a RAR archive", _ARCHIVE)]
+
+
+def _unread_kind(data: bytes) -> str:
+    """What a file this pipeline does not read is, and what to do with it, from its first bytes ('' for
+    anything else): an Office file, an image, an archive."""
+    office = _office_kind(data)
+    if office:
+        return (f"{office}, which this pipeline does not read; export it as CSV, PDF or HTML and put that file "
+                "in raw/ instead")
+    return next((f"{kind}, not a document this pipeline reads; {remedy}" for magic, kind, remedy in _BINARY
+                 if data.startswith(magic)), "")
 
 
 def _office_kind(data: bytes) -> str:
@@ -96,15 +111,6 @@ def _office_kind(data: bytes) -> str:
     head = data[:65536]
     return next((kind for marker, kind in _OFFICE if marker in head), "a ZIP archive")
 
-
-_IMAGE = "run OCR on it and put the text (or a PDF with a text layer) in raw/"
-_ARCHIVE = "unpack it and put the files it holds in raw/"
-_BINARY = [(b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE), (b"\xff\xd8\xff", "a JPEG image", _IMAGE),
-           (b"GIF87a", "a GIF image", _IMAGE), (b"GIF89a", "a GIF image", _IMAGE),
-           (b"II*\x00", "a TIFF image", _IMAGE), (b"MM\x00*", "a TIFF image", _IMAGE), (b"BM", "a BMP image", _IMAGE),
-           (b"\x1f\x8b", "gzip-compressed", _ARCHIVE), (b"BZh", "bzip2-compressed", _ARCHIVE),
-           (b"\xfd7zXZ\x00", "xz-compressed", _ARCHIVE), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _ARCHIVE),
-           (b"Rar!\x1a\x07", "a RAR archive", _ARCHIVE)]
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -161,7 +167,11 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
             f"{path}: is not text in any supported encoding (UTF-8, UTF-16, GB18030/GBK, Big5); "
             "provide the document as PDF, HTML or text in one of these encodings."
         )
-    return text, name, [f"{bad} undecodable byte sequence(s) replaced by U+FFFD while reading as {name}"]
+    return text, name, [_replaced(bad, name)]
+
+
+def _replaced(count: int, encoding: str) -> str:
+    return f"{count} undecodable byte sequence(s) replaced by U+FFFD while reading as {encoding}"
 
 
 _PREFERENCE = ["gbk", "gb18030", "big5", "cp950", "big5hkscs"]
@@ -179,8 +189,7 @@ def _declared(data: bytes, name: str, path: Path, why: str) -> tuple[str, str, l
     lost = text.count("\ufffd")
     if lost > _MAX_LOST * max(len(text), 1):
         raise PipelineError(f"{path}: {why} but is not valid {name} from byte {first} on; re-save the file as UTF-8.")
-    return text, name, [f"{lost} undecodable byte sequence(s) replaced by U+FFFD while reading as {name} "
-                        f"(the first at byte {first}; is the file cut short?)"]
+    return text, name, [_replaced(lost, name) + f" (the first at byte {first}; is the file cut short?)"]
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

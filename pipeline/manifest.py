@@ -86,13 +86,15 @@ def readable_name(path: Path) -> str:
         return raw.decode("utf-8", "backslashreplace")
 
 
-def unread_folders(raw_dir: Path) -> list[Path]:
-    """Sub-folders of raw/ other than corrections/: their files are not sources, which a user who
-    dropped a folder in would not expect without being told."""
+def unread_folders(raw_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """Sub-folders of raw/ other than corrections/ and the tables' own folder (``out_dir``, when it is
+    put inside raw/): their files are not sources, which a user who dropped a folder in would not
+    expect without being told."""
     from pipeline.curated import CORRECTIONS_DIR
 
+    out = out_dir.resolve() if out_dir is not None else None
     return sorted(p for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
-                  and p.name != CORRECTIONS_DIR)
+                  and p.name != CORRECTIONS_DIR and p.resolve() != out)
 
 
 def infer_edition(lines: list[str]) -> int | None:

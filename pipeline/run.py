@@ -50,9 +50,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         why = f"{raw_dir.name}/{MANIFEST} lists {name!r}, which is not in {raw_dir}: add the file or remove the entry"
         log(f"warning: {why}")
         quality.append(QualityRecord(name, MANIFEST, "sources", "listed source missing", name, "", why))
-    for folder in unread_folders(raw_dir):
-        if out_dir is not None and folder.resolve() == out_dir.resolve():
-            continue  # the tables' own folder, put inside raw/: not a source folder
+    for folder in unread_folders(raw_dir, out_dir):
         folder_name = readable_name(folder)
         why = (f"{folder_name}/ is a folder: files in sub-folders of {raw_dir.name}/ are not read; "
                f"move them into {raw_dir.name}/ itself to process them")

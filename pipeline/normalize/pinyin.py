@@ -2,7 +2,7 @@
 
 Only a parenthesised run of lowercase pinyin carrying at least one tone mark, right after a CJK
 character, is an annotation, and every syllable in it must be one of Mandarin's (the inventory is read
-from jionlp's pinyin dictionary). Real parentheses (``(60-70分,62個)``, ``(SMILE)``, ``(北京)``,
+from jionlp's character dictionary). Real parentheses (``(60-70分,62個)``, ``(SMILE)``, ``(北京)``,
 ``(e)``, ``咖啡館(café)``) never match because they hold digits, capitals, CJK, no tone mark, or
 letters that no run of syllables spells. Syllables may be written apart (``shù jù``) or together
 (``běijīng``), and a tone mark may be one precomposed letter or a letter and a combining mark.
