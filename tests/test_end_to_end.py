@@ -82,6 +82,11 @@ def test_data_quality_records_repairs_and_inference(seed_run):
     assert pinyin[["location", "raw"]].values.tolist() == [["line 2 col 14", "(fā)"]]
     assert pinyin["action"].iloc[0].startswith("126 pinyin annotation(s) removed on 16 lines (lines 2 to 61)")
     assert "table has no province column" in set(quality[quality.source_id == "ccid2020_whitepaper"]["issue"])
+    # line-wrap spaces inside words, joined by normalize before any table reads the line
+    joins = quality[(quality.issue == "wrap_space") & (quality.source_id == "ccid2020_whitepaper")]
+    assert len(joins) == 17
+    assert ["line 477 col 26", "line-wrap space inside the word 公共卫生 removed"] in joins[["location", "action"]].values.tolist()
+    assert ["line 292 col 44", "line-wrap space inside the word 扬州市 removed"] in joins[["location", "action"]].values.tolist()
 
 
 def test_validation_report(seed_run):

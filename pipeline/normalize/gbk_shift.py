@@ -305,7 +305,7 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
         # The last character lost its second byte and an ASCII mark follows it: only the text before
         # speaks for it, and a word it would form there (去掉) can outscore a character that stands
         # alone (的). The reading the words' frequencies prefer must end the same way.
-        likeliest = max(candidates[:_SHORTLIST], key=lambda text: lexicon.segmentation_logprob(prefix + text + suffix))
+        likeliest = max(candidates[:_SHORTLIST], key=lambda text: lexicon.likeliest_split(prefix + text + suffix)[0])
         if _restored_tail(likeliest) != _restored_tail(best):
             return None, [best, likeliest], 0.0
     return best, candidates, min(margin, 6.0)
