@@ -63,7 +63,7 @@ def _normalize(path: Path, explain: bool) -> int:
     from pipeline.ingest import read_source
     from pipeline.normalize import normalize_lines
 
-    doc = read_source(path, blank_ok=True)
+    doc = read_source(path, blank_ok=True, render=False)
     lines, repairs = normalize_lines(doc.lines, explain=explain)
     out = sys.stdout
     if explain:

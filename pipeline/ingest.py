@@ -30,10 +30,17 @@ def source_id_for(path: Path) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "_", path.stem.lower()).strip("_") or "source"
 
 
-def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, data: bytes | None = None) -> Document:
+_CHECK = "check the file's permissions"
+_WHAT_TO_DO = {FileNotFoundError: "check the path", IsADirectoryError: "give a file, not a folder"}
+
+
+def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, data: bytes | None = None,
+                render: bool = True) -> Document:
     """Read one file into a Document, or raise PipelineError saying what is wrong and what to do.
     A blank file is such an error for the run (a source with nothing in it), not with ``blank_ok``
-    (normalize prints its lines as they are). ``data`` is the file's bytes when the caller has read them."""
+    (normalize prints its lines as they are). ``data`` is the file's bytes when the caller has read them.
+    Without ``render`` an HTML page is kept as the lines of its file (normalize: one output line per
+    input line, whatever the file starts with); a PDF has no lines but the ones read from its pages."""
     path = Path(path)
     if data is None:
         try:
@@ -42,7 +49,7 @@ def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, da
             if path.is_symlink() and not path.exists():
                 raise PipelineError(f"{path}: is a link to {os.readlink(path)}, which does not exist; put the file "
                                     "itself in raw/ or remove the link.") from exc
-            raise PipelineError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions.") from exc
+            raise PipelineError(f"{path}: cannot be read ({exc.strerror}); {_WHAT_TO_DO.get(type(exc), _CHECK)}.") from exc
     if len(data) > MAX_BYTES:
         raise PipelineError(
             f"{path}: {len(data) / 1e6:.0f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit for one source; "
@@ -62,7 +69,7 @@ def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, da
     text, encoding, warnings = decode(data, path)
     if not text.strip() and not blank_ok:  # after decoding, so a bare BOM or UTF-16 spaces count as empty too
         raise PipelineError(f"{path}: the file is empty; replace it with the document's content or remove it.")
-    if looks_like_html(text):
+    if render and looks_like_html(text):
         lines = render_html(text)
         if not any(line.strip() for line in lines):
             raise PipelineError(f"{path}: the HTML page shows no text (only markup); save the page again once "
@@ -134,11 +141,11 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
             return _declared(data, name, path, f"starts with a {name} byte-order mark")
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _declared(data, utf16, path, f"reads as {utf16} (every other byte zero)")
+        return _declared(data, utf16, path, f"reads as {utf16} (without a byte-order mark)")
     if b"\x00" in data:
         raise PipelineError(
-            f"{path}: holds binary data (NUL bytes) and is neither PDF nor text; "
-            "provide the document as PDF, HTML or text."
+            f"{path}: holds binary data (NUL bytes) and is neither PDF nor text in a known encoding; "
+            "provide the document as PDF, HTML or text (a text file: save it as UTF-8)."
         )
     try:
         return data.decode("utf-8"), "utf-8", []
@@ -193,9 +200,11 @@ def _declared(data: bytes, name: str, path: Path, why: str) -> tuple[str, str, l
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM shows zero bytes in every other position for ASCII-rich text."""
+    """UTF-16 text without a BOM: zero bytes in every other position for ASCII-rich text; for Chinese
+    text, which has few (only its ASCII characters give one), the byte order that reads as everyday
+    Chinese with no control characters."""
     sample = data[:4000]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:
         return None
     even_zero = sample[0::2].count(0) / len(sample[0::2])
     odd_zero = sample[1::2].count(0) / len(sample[1::2])
@@ -203,7 +212,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-le"
     if even_zero > 0.3 and odd_zero < 0.05:
         return "utf-16-be"
+    for name in ("utf-16-le", "utf-16-be"):
+        text = sample[:len(sample) // 2 * 2].decode(name, errors="replace")
+        if text.count("\ufffd") <= 1 and not _CONTROL.search(text) and commonness(text) >= 0.6:
+            return name
     return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def commonness(text: str) -> float:

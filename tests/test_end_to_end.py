@@ -143,6 +143,17 @@ def test_cli_normalize_blank_input_prints_its_lines(tmp_path, content):
     assert cli("normalize", str(source)).stdout == result.stdout
 
 
+def test_cli_normalize_keeps_the_lines_of_a_file_that_starts_with_markup(tmp_path):
+    """A text file of <p> lines (or an HTML page) is normalised line for line, not rendered as a page:
+    output line N and --explain's line N are line N of the file."""
+    source = tmp_path / "paragraphs.txt"
+    source.write_text("<p>第一段</p>\n<br>上海\n<p>第<b>三</b>段</p>\n<html><body>第四段", encoding="utf-8")
+    assert cli("normalize", str(source)).stdout == "第一段\n上海\n第三段\n<html><body>第四段\n"
+    repairs = [json.loads(line) for line in cli("normalize", str(source), "--explain").stdout.splitlines()]
+    assert [(r["line"], r["column"], r["before"]) for r in repairs] == [
+        (1, 1, "<p>"), (1, 7, "</p>"), (2, 1, "<br>"), (3, 1, "<p>"), (3, 5, "<b>"), (3, 9, "</b>"), (3, 14, "</p>")]
+
+
 def test_cli_normalize_explain_prints_json_repairs():
     result = cli("normalize", str(ROOT / "raw" / "rfidworld_repost_ccid2020.txt"), "--explain")
     repairs = [json.loads(line) for line in result.stdout.splitlines()]

@@ -129,3 +129,13 @@ def test_a_quotation_closed_by_a_restored_mark():
     """快递下“乡”不进“村” whose closing mark lost its trail byte: the open quotation decides."""
     damaged = simulate("的运营经验，快递下“乡”不进“村”，是制约")
     assert repair(damaged.replace("，", ","), 1)[0].endswith("不进“村”,是制约")
+
+
+def test_a_bar_the_shift_produced_does_not_make_the_line_a_table_row():
+    """Read one byte off, 江東 gives the bytes of '瓥|': that '|' is inside the damaged run, so the line
+    is prose and the span is repaired; a '|' outside a span still marks a table row."""
+    damaged = simulate("海口江東新區建設，成效顯著")
+    assert "|" in damaged
+    assert repair(damaged, 1)[0] == "海口江東新區建設,成效顯著"
+    row = "名稱 | " + damaged
+    assert repair(row, 1)[1][0].reason.startswith("flagged, left as is: a table cell")

@@ -31,7 +31,7 @@ def test_prose_left_alone(text):
     ("前&lt;br&gt;後", "前 後"),  # a tag an entity spelt
     ("&amp;nbsp;", " "),  # escaped twice
     ("甲&amp;amp;乙", "甲&乙"),
-    ("前<b<br>r>後", "前 後"),  # a tag inside a tag
+    ("前<b<br>r>後", "前後"),  # a tag inside a tag: <b r>, text-level
     ('<p class=intro title="首页">段落</p>', "段落"),
 ])
 def test_one_pass_leaves_nothing_for_a_second(text, expected):
@@ -42,3 +42,16 @@ def test_one_pass_leaves_nothing_for_a_second(text, expected):
 
 def test_an_entity_for_a_line_break_keeps_the_line_one_line():
     assert repair("前&#10;後&#13;完", 1)[0] == "前 後 完"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('<strong>重点</strong>城市<span class="x">名单</span>', "重点城市名单"),  # text-level tags: nothing
+    ('排名第<b>1</b>位的是<a href="http://x.cn/a?b=1">深圳市</a>', "排名第1位的是深圳市"),
+    ("<td>深圳</td><td>广东</td>", "深圳 广东"),  # a run of tags is one separator
+    ("甲</p><p>乙", "甲 乙"),
+    ("正文<!-- 广告 -->继续", "正文继续"),
+    ("深圳&nbsp;市&nbsp市", "深圳 市 市"),  # the ';' left out, as pages do
+    ("零宽&#8203;字&#65279;符&shy;号", "零宽字符号"),  # invisible characters: nothing
+])
+def test_text_level_tags_comments_and_invisible_characters(text, expected):
+    assert repair(text, 1)[0] == expected

@@ -44,6 +44,9 @@ def test_source_id_for_lowercases_and_joins_words_with_underscores():
         pytest.param(codecs.BOM_UTF16_BE + SIMPLIFIED_TEXT.encode("utf-16-be"), SIMPLIFIED_TEXT, {"utf-16"},
                      id="utf-16-be-bom"),
         pytest.param(SIMPLIFIED_TEXT.encode("utf-16-le"), SIMPLIFIED_TEXT, {"utf-16-le"}, id="utf-16-le"),
+        # Chinese without a BOM: almost no zero bytes, only the byte order that reads as Chinese
+        pytest.param("香港的金融業\n澳門\n".encode("utf-16-le"), "香港的金融業\n澳門\n", {"utf-16-le"}, id="utf-16-le-cjk"),
+        pytest.param("香港的金融業\n澳門\n".encode("utf-16-be"), "香港的金融業\n澳門\n", {"utf-16-be"}, id="utf-16-be-cjk"),
         pytest.param(SIMPLIFIED_TEXT.encode("gbk"), SIMPLIFIED_TEXT, {"gbk", "gb18030"}, id="gbk"),
         pytest.param(BULLETED_TEXT.encode("gb18030"), BULLETED_TEXT, {"gb18030"}, id="gb18030"),
         pytest.param(TRADITIONAL_TEXT.encode("big5"), TRADITIONAL_TEXT, BIG5_NAMES, id="big5"),
@@ -283,3 +286,8 @@ def test_office_files_are_named_with_what_to_do(tmp_path, data, named):
     with pytest.raises(PipelineError) as error:
         read_source(path)
     assert named in str(error.value) and "export it as CSV, PDF or HTML" in str(error.value)
+
+
+def test_a_missing_file_or_a_folder_says_what_to_do(tmp_path):
+    assert read_error(tmp_path / "nope.txt").endswith("(No such file or directory); check the path.")
+    assert read_error(tmp_path).endswith("give a file, not a folder.")

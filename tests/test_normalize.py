@@ -40,10 +40,19 @@ def test_pinyin_glued_syllables_and_combining_tone_marks():
     assert pinyin.repair("創新(chuàngxīn)", 1)[0] == "創新"
     assert pinyin.repair("嗯(ňg)呣(ḿ)西安(xī’ān)", 1)[0] == "嗯呣西安"
     assert pinyin.repair("\uf902(chē)輛𠀀(fā)", 1)[0] == "\uf902輛𠀀"  # compatibility and supplementary Han
-    decomposed = "發(fa\u0304)展區(qu\u0304 yu\u0300)"
+    decomposed = "發(fa\u0304)展區域(qu\u0304 yu\u0300)"
     text, repairs = pinyin.repair(decomposed, 4)
-    assert text == "發展區"
-    assert [(r.line, r.column, r.before) for r in repairs] == [(4, 2, "(fa\u0304)"), (4, 9, "(qu\u0304 yu\u0300)")]
+    assert text == "發展區域"
+    assert [(r.line, r.column, r.before) for r in repairs] == [(4, 2, "(fa\u0304)"), (4, 10, "(qu\u0304 yu\u0300)")]
+
+
+def test_pinyin_must_end_in_a_reading_of_the_character_before():
+    """Accented words that do spell syllables (re+su+me, a la mo de) are no annotation when their last
+    syllable is no reading of the character they follow (历 is lì); polyphones and tone changes pass."""
+    for text in ["请附上简历(résumé)一份", "这种穿搭很时尚(à la mode)", "他回了一句(touché)", "法语字母(é)读作"]:
+        assert pinyin.repair(text, 1) == (text, []), text
+    assert pinyin.repair("行(xíng)業銀行(yín háng)一(yí)個", 1)[0] == "行業銀行一個"
+    assert pinyin.readings()["行"] >= {"xing", "hang"} and "li" in pinyin.readings()["歷"]
 
 
 def test_pinyin_syllables_come_from_the_dictionary():

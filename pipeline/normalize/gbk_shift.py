@@ -228,7 +228,7 @@ def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
 
 def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
     repairs: list[Repair] = []
-    table_row = bool(_CELL_SPLIT.search(text))
+    separators = [i for i, char in enumerate(text) if char in "|\t"]
     out: list[str] = []
     position = 0  # where the text not yet copied to out begins
     examined = 0  # where the last span looked at, repaired or flagged, ends: a site inside it is part of it
@@ -246,7 +246,7 @@ def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
         left = "".join(out) + text[position:span.start]
         right = text[span.end:]
         before = text[span.start:span.end]
-        if table_row:
+        if any(not span.start <= i < span.end for i in separators):  # a '|' the shift produced is no cell
             repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
                                   "flagged, left as is: a table cell names something (a company, an app) that "
                                   "dictionary words cannot decide, and no place name fits"))

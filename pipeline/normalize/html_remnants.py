@@ -1,9 +1,11 @@
 """HTML left in text that came through a mirror: tags and tag remnants whose ``<`` was lost
 (``/p>``, ``br style="…"/>``), and character entities (``&nbsp;``, ``&amp;``).
 
-A tag becomes a space when it separated text (``<br>``) and nothing at a line's end; an entity
-becomes its character. Only tag names of HTML's text-level and block elements are touched, so
-prose such as ``a/b>c`` or ``x < y`` stays as it is.
+A run of tags becomes a space when it holds a block element's tag that separated text (``<br>``,
+``</td><td>``), and nothing when its tags are all text-level ones (``<strong>重点</strong>城市`` is
+重点城市), at a line's end, or next to a space; a comment goes; an entity becomes its character, an
+invisible one (``&#8203;``, ``&shy;``) nothing. Only tag names of HTML's text-level and block elements
+are touched, so prose such as ``a/b>c`` or ``x < y`` stays as it is.
 """
 
 from __future__ import annotations
@@ -14,19 +16,27 @@ import re
 from pipeline.model import Repair
 from pipeline.normalize.columns import LineMap, as_read
 
-_TAGS = r"(?:p|br|div|span|strong|b|i|em|font|a|li|ul|ol|td|tr|th|table|tbody|h[1-6]|img|section|article)"
+_INLINE = {"span", "strong", "b", "i", "em", "font", "a", "u", "s", "sub", "sup", "small", "big", "mark", "img"}
+_BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
+_TAGS = rf"(?:{_BLOCK}|{'|'.join(sorted(_INLINE, key=len, reverse=True))})"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
 _ATTRIBUTES = r"""(?:\s+[A-Za-z][\w:-]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))?)*\s*/?"""
-# A whole tag, or a remnant that lost its '<': '/p>' (after a non-letter, so 'a/b>' is left alone).
-_TAG = re.compile(rf"</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^A-Za-z])|^)/{_TAGS}>", re.IGNORECASE)
+# A run of whole tags, remnants that lost their '<' ('/p>', after a non-letter, so 'a/b>' is left
+# alone) and comments.
+_TAG = re.compile(rf"(?:</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^A-Za-z])|^)/{_TAGS}>|<!--.*?-->)+", re.IGNORECASE)
+_TAG_NAME = re.compile(rf"(?<![!\w-])/?({_TAGS})\b", re.IGNORECASE)
 # A remnant such as 'br style="…"/>': tried only on lines with an attribute, since a pattern that may
 # start at any letter is slow on long lines.
 _BARE_TAG = re.compile(rf"(?:(?<=[^A-Za-z])|^)(?:{_TAGS})\s+[a-z-]+=\"[^\"<>]*\"\s*/?>", re.IGNORECASE)
 TRIGGERS = ">&"  # every tag ends in '>' and every entity starts with '&': a line without either is left alone
-_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+# '&nbsp' without its ';' too, as pages often write it (HTML reads it the same).
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});|&nbsp(?![;A-Za-z0-9])")
 # What an entity may spell that becomes a space: the no-break space, and line breaks (one output line
 # per input line).
 _AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
+# What becomes nothing: characters that do not show (zero-width space and joiners, word joiner, byte
+# order mark, soft hyphen), which would only keep a name from matching.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"}
 _MAX_ROUNDS = 8  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag; a pass that finds
 # nothing ends the loop, so the bound only stops text built to be unescaped forever
 
@@ -43,7 +53,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         value = html.unescape(match.group(0))
         if value == match.group(0):
             return value
-        value = " " if value in _AS_SPACE else value
+        value = " " if value in _AS_SPACE else "" if value in _INVISIBLE else value
         passes[-1].append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
                               "HTML character entity"))
         return value
@@ -52,7 +62,8 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         after = text[match.end():match.end() + 1]
         before = text[match.start() - 1:match.start()] if match.start() else ""
         spaced = not after.strip() or not before.strip()
-        replacement = "" if spaced or not text[match.end():].strip() else " "
+        text_level = {name.lower() for name in _TAG_NAME.findall(match.group(0))} <= _INLINE
+        replacement = "" if spaced or text_level or not text[match.end():].strip() else " "
         passes[-1].append(Repair("html_remnant", line, match.start() + 1, match.group(0), replacement, 1.0,
                               "HTML tag or tag remnant left by a mirror"))
         return replacement

@@ -1,11 +1,13 @@
 """Pinyin annotations glued to characters by a repost site: ``發(fā)展`` -> ``發展``.
 
 Only a parenthesised run of lowercase pinyin carrying at least one tone mark, right after a CJK
-character, is an annotation, and every syllable in it must be one of Mandarin's (the inventory is read
-from jionlp's character dictionary). Real parentheses (``(60-70分,62個)``, ``(SMILE)``, ``(北京)``,
-``(e)``, ``咖啡館(café)``) never match because they hold digits, capitals, CJK, no tone mark, or
-letters that no run of syllables spells. Syllables may be written apart (``shù jù``) or together
-(``běijīng``), and a tone mark may be one precomposed letter or a letter and a combining mark.
+character, is an annotation; every syllable in it must be one of Mandarin's, and its last syllable
+must be a reading of the character before the bracket (both read from jionlp's character dictionary).
+Real parentheses (``(60-70分,62個)``, ``(SMILE)``, ``(北京)``, ``(e)``, ``咖啡館(café)``,
+``简历(résumé)``) never match because they hold digits, capitals, CJK, no tone mark, letters that no
+run of syllables spells, or syllables that are no reading of the character they follow (历 is lì, not
+me). Syllables may be written apart (``shù jù``) or together (``běijīng``), and a tone mark may be one
+precomposed letter or a letter and a combining mark.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import itemgetter
 
 from pipeline.model import Repair
 from pipeline.normalize.scan import changed_lines, convert_whole
+from pipeline.normalize.script import to_simplified
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ"
 _COMBINING_TONES = "\u0300\u0301\u0304\u030c"  # grave, acute, macron, caron written after the letter
@@ -33,15 +37,15 @@ def _annotation(opening: str) -> str:
     character before it, and the lookahead for a tone mark inside: the whole test runs in the engine.
     Annotations one after another (``數據(shù jù)（shù jù）``) are one match, so one pass removes them all."""
     inside = rf"(?=[^)）]{{0,256}}[{_TONED}{_COMBINING_TONES}]){_WORDS}[)）]"
-    return rf"{re.escape(opening)}(?<=[{_HAN}].){inside}(?:[(（]{inside})*"
+    return rf"({opening}(?<=[{_HAN}].){inside}(?:[(（]{inside})*)"
 
 
 # One group around the whole: splitting on it gives the text between annotations and the annotations
-# in one scan.
-_ANNOTATION = re.compile("(" + "|".join(_annotation(opening) for opening in _OPENINGS) + ")")
+# in one scan; each text ends with the character the annotation after it follows.
+_ANNOTATION = re.compile(_annotation("[(（]"))
 # A text with no full-width bracket needs only this one: a literal first character lets the engine
 # search for it at C speed, about twice as fast as a character class over a long text.
-_HALF_WIDTH_ANNOTATION = re.compile("(" + _annotation("(") + ")")
+_HALF_WIDTH_ANNOTATION = re.compile(_annotation(re.escape("(")))
 _ONE_ANNOTATION = re.compile(r"[(（][^)）]*[)）]")  # one of the annotations a match may chain
 _SEPARATOR = re.compile("[ ·'’]")
 _TONE_MARKS = re.compile("[\u0300-\u036f]")
@@ -53,11 +57,27 @@ def syllables() -> frozenset[str]:
     """Mandarin's syllables without tone marks (``zhuang``, ``lü``, ``ng``), from the readings jionlp's
     character dictionary gives each character (``[wàn]``); only readings with a tone mark count, so
     the English words its definitions also bracket are left out."""
+    readings = set(re.findall(rf"\[({_LETTER}+)\]", _dictionary_text()))
+    return frozenset(_bare(reading) for reading in readings if _TONE.search(unicodedata.normalize("NFD", reading)))
+
+
+@lru_cache(maxsize=1)
+def readings() -> dict[str, frozenset[str]]:
+    """Each character's readings without tone marks (行: hang, heng, xing), Simplified and Traditional
+    forms alike, as jionlp's character dictionary gives them."""
+    known = syllables()
+    found: dict[str, frozenset[str]] = {}
+    for entry in _dictionary_text().splitlines():
+        bare = {_bare(reading) for reading in re.findall(rf"\[({_LETTER}+)\]", entry)}
+        found[entry.split("\t", 1)[0]] = frozenset(bare & known)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _dictionary_text() -> str:
     from pipeline.package_data import package_file, zipped_text
 
-    text = zipped_text(package_file("jionlp", "dictionary", "chinese_char_dictionary.zip"))
-    readings = set(re.findall(rf"\[({_LETTER}+)\]", text))
-    return frozenset(_bare(reading) for reading in readings if _TONE.search(unicodedata.normalize("NFD", reading)))
+    return zipped_text(package_file("jionlp", "dictionary", "chinese_char_dictionary.zip"))
 
 
 def _bare(word: str) -> str:
@@ -65,44 +85,58 @@ def _bare(word: str) -> str:
     return _TONE_MARKS.sub("", unicodedata.normalize("NFD", word).replace("u\u0308", "ü"))
 
 
-def _spells_syllables(word: str) -> bool:
-    """Whether ``word`` splits into Mandarin syllables (``beijing`` = bei + jing; ``cafe`` does not)."""
+def _last_syllables(word: str) -> set[str]:
+    """The syllable each way of splitting ``word`` into Mandarin syllables ends with (``beijing``:
+    jing); empty when no split exists (``cafe``)."""
     known = syllables()
     reachable = [True] + [False] * len(word)
     for end in range(1, len(word) + 1):
         reachable[end] = any(reachable[start] and word[start:end] in known
                              for start in range(max(0, end - _MAX_SYLLABLE), end))
-    return reachable[-1]
+    return {word[start:] for start in range(max(0, len(word) - _MAX_SYLLABLE), len(word))
+            if reachable[start] and word[start:] in known}
 
 
 @lru_cache(maxsize=4096)
-def _is_pinyin(annotation: str) -> bool:
-    return all(_spells_syllables(_bare(word)) for word in _SEPARATOR.split(annotation[1:-1]))
+def _is_pinyin(annotation: str, annotated: str) -> bool:
+    """Whether the bracketed ``annotation`` spells syllables ending in a reading of the character
+    before it (a character the dictionary lacks is taken on the syllables alone)."""
+    words = [_bare(word) for word in _SEPARATOR.split(annotation[1:-1])]
+    if not all(_last_syllables(word) for word in words):
+        return False
+    known = readings().get(annotated) or readings().get(to_simplified(annotated))
+    return not known or bool(_last_syllables(words[-1]) & known)
 
 
-def _kept(found: str) -> str:
+def _kept(found: str, annotated: str) -> str:
     """What stays of a match: the bracketed runs that are not pinyin."""
-    return "".join(one for one in _ONE_ANNOTATION.findall(found) if not _is_pinyin(one))
+    return "".join(one for one in _ONE_ANNOTATION.findall(found) if not _is_pinyin(one, annotated))
 
 
-def _strip(pattern: re.Pattern, chunk: str) -> str:
-    """``chunk`` without its annotations, from one split: the text between them, and them. A repost
-    repeats a few hundred distinct annotations thousands of times; each distinct one is checked once."""
+def _strip(pattern: re.Pattern, chunk: str, counts: list[int]) -> str:
+    """``chunk`` without its annotations, from one split: the text between them, and them; how many
+    were removed is added to ``counts``. A repost repeats a few hundred distinct annotations thousands
+    of times, after a few thousand distinct characters; each distinct pair is checked once."""
     parts = pattern.split(chunk)
     found = parts[1::2]
-    kept = {annotation: _kept(annotation) for annotation in set(found)}
+    annotated = map(itemgetter(-1), parts[0:-1:2])  # the text before an annotation ends in its character
+    kept = {pair: _kept(*pair) for pair in set(zip(found, annotated))}
+    removed = _closing_marks("".join(found))
     if any(kept.values()):
-        parts[1::2] = [kept[annotation] for annotation in found]
+        parts[1::2] = [kept[pair] for pair in zip(found, map(itemgetter(-1), parts[0:-1:2]))]
+        counts.append(removed - _closing_marks("".join(parts[1::2])))
         return "".join(parts)
+    counts.append(removed)
     return "".join(parts[0::2])
 
 
 def _removed(line: str):
     """(column, annotation, the character annotated) for each annotation removed from ``line``."""
     for match in _ANNOTATION.finditer(line):
+        annotated = line[match.start() - 1]
         for one in _ONE_ANNOTATION.finditer(match.group(0)):
-            if _is_pinyin(one.group(0)):
-                yield match.start() + one.start() + 1, one.group(0), line[match.start() - 1]
+            if _is_pinyin(one.group(0), annotated):
+                yield match.start() + one.start() + 1, one.group(0), annotated
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -120,7 +154,8 @@ def remove_annotations(lines: list[str], text: str, first_line: int = 1,
     if "(" not in text and "（" not in text:
         return list(lines), text, []
     pattern = _ANNOTATION if "（" in text else _HALF_WIDTH_ANNOTATION
-    out, out_text = convert_whole(lines, text, lambda chunk: _strip(pattern, chunk))
+    counts: list[int] = []
+    out, out_text = convert_whole(lines, text, lambda chunk: _strip(pattern, chunk, counts))
     changed = changed_lines(lines, out)
     if not changed:
         return out, out_text, []
@@ -129,7 +164,7 @@ def remove_annotations(lines: list[str], text: str, first_line: int = 1,
                                       f"pinyin annotation of '{char}' removed")
                                for index in changed for column, annotation, char in _removed(lines[index])]
     column, annotation, _ = next(_removed(lines[changed[0]]))
-    count = _closing_marks(text) - _closing_marks(out_text)
+    count = counts[-1] if len(counts) == 1 else sum(counts[1:])  # the whole text, or line by line after it
     return out, out_text, [Repair(
         "pinyin", first_line + changed[0], column, annotation, "", 1.0,
         f"{count} pinyin annotation(s) removed on {len(changed)} lines (lines {first_line + changed[0]} to "
