@@ -139,3 +139,24 @@ def test_a_bar_the_shift_produced_does_not_make_the_line_a_table_row():
     assert repair(damaged, 1)[0] == "海口江東新區建設,成效顯著"
     row = "名稱 | " + damaged
     assert repair(row, 1)[1][0].reason.startswith("flagged, left as is: a table cell")
+
+
+def test_a_line_ending_in_a_full_stop_and_a_closing_mark():
+    """。” at the end of a line: the second mark lost its trail byte. The quotation opened long before
+    the four characters around the span, and still counts; word frequencies, which know no
+    punctuation, are not asked about a restored mark."""
+    for sentence in ("他说：“这是新一代的搜索引擎。”", "他指出：“要建设好智慧城市。”"):
+        damaged = simulate(sentence)
+        assert damaged.endswith("?!?")
+        assert repair(damaged, 1)[0] == sentence.replace("：", ":")
+
+
+def test_fresh_sentences_written_apart_from_raw():
+    """99 sentences written by a reviewer, not from raw/: of the 57 the simulator damages, measured 43
+    repaired exactly and 14 flagged; none may come out wrong."""
+    sys.path.insert(0, str(CORPUS))
+    from evaluate import fresh, repair_rate
+
+    outcomes, _ = repair_rate(fresh(), Lexicon())
+    assert sum(outcomes.values()) == 57
+    assert outcomes["exact"] >= 43 and outcomes["wrong"] == 0 and outcomes["partly repaired"] == 0

@@ -24,6 +24,7 @@ from itertools import product
 
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
+from pipeline.normalize.lexicon import open_quotations
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -32,6 +33,7 @@ _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
 SWALLOWED = bytes(range(0x30, 0x3A)) + b"<"
 _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])|^ (?=[\u4e00-\u9fff])")
 DAMAGE_SITE = re.compile(r"\?[!(),:;?]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MIN_SCORE = 2.5  # the winner must be at least a word of frequency ~300, a place name or a sentence end
 MARGIN = 1.0  # and ten times better (in log10 terms) than the runner-up
 _SHORTLIST = 12
@@ -285,6 +287,8 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
     can undo, and such spans are known failures of the corpus."""
     # Context for scoring; spaces a line wrap left between characters would hide the words around.
     prefix = _WRAP_SPACE.sub("", left)[-_CONTEXT:]
+    # a quotation opened before the window still open: its mark goes first, so a closing mark scores
+    prefix = "".join(mark for mark in open_quotations(left) if mark not in prefix) + prefix
     suffix = _WRAP_SPACE.sub("", right)[:_CONTEXT]
     context = (observed, prefix, suffix, right, lexicon)
     pieces = segment(span.template, span.lost_tail)
@@ -301,10 +305,11 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
         return None, [best, f"stray {shown}"], 0.0
     if best_score < MIN_SCORE or margin < MARGIN:
         return None, candidates, 0.0
-    if span.lost_tail:
+    if span.lost_tail and _CJK.match(_restored_tail(best)):
         # The last character lost its second byte and an ASCII mark follows it: only the text before
         # speaks for it, and a word it would form there (去掉) can outscore a character that stands
-        # alone (的). The reading the words' frequencies prefer must end the same way.
+        # alone (的). The reading the words' frequencies prefer must end the same way. (A restored
+        # mark, 。”, is for the sentence and quotation evidence: word frequencies know no punctuation.)
         likeliest = max(candidates[:_SHORTLIST], key=lambda text: lexicon.likeliest_split(prefix + text + suffix)[0])
         if _restored_tail(likeliest) != _restored_tail(best):
             return None, [best, likeliest], 0.0

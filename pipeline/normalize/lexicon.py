@@ -147,6 +147,14 @@ def simplify_chars(text: str) -> str:
     return "".join(_simple_char(c) for c in text)
 
 
+def open_quotations(text: str) -> str:
+    """The opening marks of ``text`` that nothing has closed, in order: what a restored closing mark
+    may close, however far back the quotation opened."""
+    open_at = sorted(text.rfind(opener) for closer, opener in _QUOTE_PAIRS.items()
+                     if text.rfind(opener) > text.rfind(closer))
+    return "".join(text[i] for i in open_at)
+
+
 def _closes_quotation(text: str, p: int) -> float:
     """A closing mark earns its weight when the text before it holds an opening mark of its pair
     that nothing has closed yet; any other restored mark earns nothing here."""

@@ -8,6 +8,11 @@ sentences of raw/ccid2020_whitepaper.txt, in Simplified and in Traditional (Open
 sentences the mechanism actually damages. The repair runs with the dictionary and gazetteer only, no
 reference text, so the rate measures the algorithm rather than a lookup of the answer.
 
+Fresh sentences (fresh_sentences.txt) are 99 sentences of news-style prose written apart from raw/,
+after the scorer, by a reviewer who set out to find its limits (16 of them built to be hard: 保康 and
+海康, 樱花 and 校花, 都市圈 and 都市人); the simulator damages 57 of them. They measure the repair on
+prose it was not built on.
+
 Cut runs are a harder set made the same way on the fly: a comma put at every place inside each
 sentence's first damaged run, so that the run ends early and its last character loses its second
 byte, with only the text before it to tell which it was (the comma often splits a word, which prose
@@ -37,6 +42,7 @@ def load(name: str) -> list[dict]:
 
 _STRAIGHT_PAIR = re.compile(r'"([^"]*)"')
 _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
+_HALF_WIDTH = str.maketrans({full: chr(half) for half, full in _FULL_WIDTH.items()})
 
 
 def clean_sentences() -> list[str]:
@@ -76,6 +82,16 @@ def regenerate() -> int:
         for case in cases:
             handle.write(json.dumps(case, ensure_ascii=False) + "\n")
     return len(cases)
+
+
+def fresh() -> list[dict]:
+    """The fresh sentences the simulator damages, each expected back as a correct conversion gives it."""
+    cases = []
+    for sentence in (HERE / "fresh_sentences.txt").read_text(encoding="utf-8").splitlines():
+        damaged, clean = simulate(sentence), sentence.translate(_HALF_WIDTH)
+        if damaged != clean:
+            cases.append({"damaged": damaged, "clean": clean})
+    return cases
 
 
 _MAX_CUTS = 40  # places per run at which a comma is put
@@ -140,6 +156,8 @@ def main() -> int:
     cases = load("synthetic.jsonl")
     outcomes, failures = repair_rate(cases, lexicon)
     print(f"synthetic: {summary(outcomes)}")
+    written, _ = repair_rate(fresh(), lexicon)
+    print(f"fresh sentences: {summary(written)}")
     cut, _ = repair_rate(cut_runs(), lexicon)
     print(f"cut runs: {summary(cut)}")
     negatives = load("negative.jsonl")
