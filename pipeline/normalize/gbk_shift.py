@@ -286,7 +286,8 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
     from shifted runs; a drop merges its two neighbours into one stray character that no candidate
     can undo, and such spans are known failures of the corpus."""
     # Context for scoring; spaces a line wrap left between characters would hide the words around.
-    prefix = _WRAP_SPACE.sub("", left)[-_CONTEXT:]
+    before = _WRAP_SPACE.sub("", left)
+    prefix = before[-_CONTEXT:] if len(before) > _CONTEXT else "\n" + before  # '\n': the line starts there
     # a quotation opened before the window still open: its mark goes first, so a closing mark scores
     prefix = "".join(mark for mark in open_quotations(left) if mark not in prefix) + prefix
     suffix = _WRAP_SPACE.sub("", right)[:_CONTEXT]

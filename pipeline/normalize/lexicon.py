@@ -269,7 +269,8 @@ class Lexicon:
 
     def _punctuation(self, text: str, p: int) -> float:
         """A sentence end after a clause and before a quote mark or a word is ordinary prose; right
-        after an opening quote (``“看。”``) or before a broken word (``。块建设``) it is not."""
+        after an opening quote (``“看。”``), at a line's start (``学。可以``) or before a broken word
+        (``。块建设``) it is not."""
         if text[p] not in _SENTENCE_END or p == 0:
             return 0.0
         before, after = text[p - 1], text[p + 1] if p + 1 < len(text) else ""
@@ -277,7 +278,7 @@ class Lexicon:
             return 0.0
         if after and after not in _OPENERS + _CLOSERS and not self._word_at(text, p + 1):
             return 0.0
-        clause = re.split(f"[{_OPENERS}{_SENTENCE_END}]", text[:p])[-1]
+        clause = re.split(f"[\n{_OPENERS}{_SENTENCE_END}]", text[:p])[-1]  # '\n': where the line starts
         if len(clause) < len(text[:p]) and len(_CJK.findall(clause)) < _MIN_CLAUSE:
             return 0.0
         return _STOP_WEIGHT
