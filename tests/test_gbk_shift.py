@@ -152,14 +152,14 @@ def test_a_line_ending_in_a_full_stop_and_a_closing_mark():
 
 
 def test_fresh_sentences_written_apart_from_raw():
-    """99 sentences written by a reviewer, not from raw/: of the 57 the simulator damages, measured 45
-    repaired exactly and 12 flagged; none may come out wrong."""
+    """99 sentences written by a reviewer, not from raw/: of the 57 the simulator damages, measured 46
+    repaired exactly and 11 flagged; none may come out wrong."""
     sys.path.insert(0, str(CORPUS))
     from evaluate import fresh, repair_rate
 
     outcomes, _ = repair_rate(fresh(), Lexicon())
     assert sum(outcomes.values()) == 57
-    assert outcomes["exact"] >= 45 and outcomes["wrong"] == 0 and outcomes["partly repaired"] == 0
+    assert outcomes["exact"] >= 46 and outcomes["wrong"] == 0 and outcomes["partly repaired"] == 0
 
 
 def test_a_line_does_not_start_with_a_full_stop():
@@ -168,3 +168,11 @@ def test_a_line_does_not_start_with_a_full_stop():
     damaged = simulate("学校可以根据需要开设人工智能选修课。")
     assert damaged.startswith("学??")
     assert repair(damaged, 1)[0] == "学校可以根据需要开设人工智能选修课。"
+
+
+def test_a_place_right_after_its_province():
+    """湖北保康县 with 保 lost: 北海 and 海康 read well too, but 保康县 lies in 湖北."""
+    from pipeline.normalize.lexicon import place_parents
+
+    assert {"湖北", "襄阳市"} <= place_parents()["保康县"]
+    assert repair(simulate("湖北保康县的磷化工产业正在转型。"), 1)[0] == "湖北保康县的磷化工产业正在转型。"

@@ -6,7 +6,8 @@ Evidence, each from a maintained source or from the documents themselves:
   Simplified form;
 - how common each character is (jionlp's character distribution), to order candidates nothing else
   separates;
-- the gazetteer's names (provinces, cities, counties, official and short);
+- the gazetteer's names (provinces, cities, counties, official and short), more so right after the
+  province or prefecture they lie in (湖北保康县);
 - reference text: n-grams of clean text (other sources in the run, clean lines of the same
   document), so the same sentence in a cleaner copy outweighs everything else;
 - sentence punctuation: a full stop between two runs of text, the one restored character a
@@ -26,6 +27,7 @@ from pipeline.package_data import jionlp_distribution, package_file
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _PLACE_WEIGHT = 3.5  # a gazetteer name counts like a dictionary word of frequency ~3000
+_PARENT_WEIGHT = 2.0  # and more right after the province or prefecture it lies in (湖北保康县)
 _REFERENCE_WEIGHT = 6.0  # an n-gram seen in clean reference text outweighs any dictionary evidence
 _STOP_WEIGHT = 3.5
 _QUOTE_WEIGHT = 2.0  # a closing mark that closes the open quotation
@@ -109,18 +111,47 @@ def place_names() -> frozenset[str]:
     """Official names, and the short forms prose uses: provinces (广西), prefectures and cities
     without their suffix (深圳, 昆山). A county or district is written with its suffix (张湾区), so
     its bare stem is no evidence: 一张湾 is not a place."""
+    return frozenset(_places())
+
+
+@lru_cache(maxsize=1)
+def place_parents() -> dict[str, frozenset[str]]:
+    """Each place name to the names of the province and prefecture it lies in (保康县: 湖北省, 湖北,
+    襄阳市, 襄阳); prose often writes a place right after them (湖北保康县)."""
+    return {name: frozenset(parents) for name, parents in _places().items() if parents}
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, set[str]]:
     from pipeline.reconcile.gazetteer import gazetteer
 
     gaz = gazetteer()
-    names = set()
+    forms: dict[str, set[str]] = {}
     for division in gaz.by_code.values():
-        names.add(division.name)
-        if division.level == "province":
-            names.add(gaz.short_province(division.name))
-        elif len(division.name) > 2 and (division.name.endswith("市") or (
-                division.level == "prefecture" and division.name.endswith(("县", "区")))):
-            names.add(division.name[:-1])
-    return frozenset(n for n in names if len(n) >= 2)
+        parents = set()
+        if division.level != "province":
+            parents |= _forms(gaz, gaz.province_of(division))
+            if division.prefecture and division.prefecture != division.name:
+                parents |= {division.prefecture, *_short_forms(division.prefecture, "prefecture")}
+        for name in _forms(gaz, division):
+            forms.setdefault(name, set()).update(parents)
+    return forms
+
+
+def _forms(gaz, division) -> set[str]:
+    """A division's name and the short forms prose uses for it, two characters or more."""
+    names = {division.name}
+    if division.level == "province":
+        names.add(gaz.short_province(division.name))
+    else:
+        names.update(_short_forms(division.name, division.level))
+    return {name for name in names if len(name) >= 2}
+
+
+def _short_forms(name: str, level: str) -> set[str]:
+    if len(name) > 2 and (name.endswith("市") or (level == "prefecture" and name.endswith(("县", "区")))):
+        return {name[:-1]}
+    return set()
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +225,8 @@ class Lexicon:
                 total += self.words.get(gram, 0.0)
                 if gram in self.places:
                     total += _PLACE_WEIGHT
+                    if any(simple.endswith(parent, 0, start) for parent in place_parents().get(gram, ())):
+                        total += _PARENT_WEIGHT
                 if length == REFERENCE_N and gram in self.reference_grams:
                     total += _REFERENCE_WEIGHT
         weights = character_weights()
