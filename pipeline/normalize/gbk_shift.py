@@ -37,6 +37,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MIN_SCORE = 2.5  # the winner must be at least a word of frequency ~300, a place name or a sentence end
 MARGIN = 1.0  # and ten times better (in log10 terms) than the runner-up
 _SHORTLIST = 12
+_INNER_MARKS = 2  # shifted pairs inside one run tried, when the run read up to its first mark has no reading
 _CONTEXT = 4
 
 
@@ -109,8 +110,11 @@ class Span:
     lost_tail: bool
 
 
-def parse_span(line: str, start: int) -> Span | None:
-    """The byte template of the damage starting at line[start] ('?' + a shifted mark)."""
+def parse_span(line: str, start: int, inner_marks: int = 0) -> Span | None:
+    """The byte template of the damage starting at line[start] ('?' + a shifted mark). With
+    ``inner_marks``, that many marks inside the run that are followed by more of it are read as shifted
+    pairs too: a second 0xA3 trail whose lead the out-of-step reading had put into the character before
+    (保护 is B1A3 BBA4: 'A3 BB' became ';' and B1 ended a pair, so no '?' shows)."""
     template: list[int | None] = [None, 0xA3, PUNCT_BYTE[line[start + 1]]]
     j = start + 2
     lost_tail = False
@@ -123,6 +127,11 @@ def parse_span(line: str, start: int) -> Span | None:
             lost_tail = True
             j += 1
             break
+        if inner_marks and char in PUNCT_BYTE and j + 1 < len(line) and ord(line[j + 1]) >= 0x80:
+            template += [0xA3, PUNCT_BYTE[char]]
+            inner_marks -= 1
+            j += 1
+            continue
         if ord(char) < 0x80:
             template.append(ord(char))
             j += 1
@@ -244,16 +253,23 @@ def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
                                   "decode in step"))
             examined = match.end()
             continue
-        examined = span.end
         left = "".join(out) + text[position:span.start]
-        right = text[span.end:]
-        before = text[span.start:span.end]
         if any(not span.start <= i < span.end for i in separators):  # a '|' the shift produced is no cell
-            repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
+            examined = span.end
+            repairs.append(Repair("gbk_shift", line, span.start + 1, text[span.start:span.end],
+                                  text[span.start:span.end], 0.0,
                                   "flagged, left as is: a table cell names something (a company, an app) that "
                                   "dictionary words cannot decide, and no place name fits"))
             continue
-        chosen, candidates, margin = _choose(span, before, left, right, lexicon)
+        chosen, candidates, margin = _choose(span, text[span.start:span.end], left, text[span.end:], lexicon)
+        for inner in range(1, _INNER_MARKS + 1):
+            longer = parse_span(text, match.start(), inner) if not candidates else None
+            if longer is None or longer.end == span.end:
+                break
+            span = longer
+            chosen, candidates, margin = _choose(span, text[span.start:span.end], left, text[span.end:], lexicon)
+        examined = span.end
+        before = text[span.start:span.end]
         if not candidates:
             repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
                                   "flagged, left as is: no reading of the lost bytes reproduces the damage"))
