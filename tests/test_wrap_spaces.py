@@ -45,3 +45,13 @@ def test_joined_before_conversion_and_placed_in_the_line_as_read():
         joins = [r for r in repairs if r.kind == "wrap_space"]
         assert [r.column for r in joins] == [15, 22]
         assert all(line[r.column - 1] == " " for r in joins)
+
+
+def test_a_space_an_entity_or_a_tag_made_is_the_authors_and_stays():
+    """&nbsp; between 深圳 and 市, or a tag between two cells, is spacing someone wrote, not a line wrap:
+    kept, while a wrap on the same line goes and is placed in the line as read."""
+    assert normalize_lines(["深圳&nbsp;市", "<td>深圳</td><td>市</td>"])[0] == ["深圳 市", "深圳 市"]
+    line = "爲後疫情的公(gōng) 共衛生&nbsp;數據"
+    fixed, repairs = normalize_lines([line], explain=True)
+    assert fixed == ["为后疫情的公共卫生 数据"]
+    assert [(r.column, r.before) for r in repairs if r.kind == "wrap_space"] == [(13, " ")]

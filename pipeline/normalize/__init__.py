@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script, wrap_spaces
-from pipeline.normalize.columns import StageMaps, placed
+from pipeline.normalize.columns import LineMap, StageMaps, placed
 from pipeline.normalize.scan import lines_containing, lines_matching
 
 # Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
@@ -69,18 +69,18 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     if markup:
         text = "\n".join(out)
     unmarked = list(out)
-    out, text, annotations = pinyin.remove_annotations(out, text, first_line, explain)
-    unannotated = list(out)
-    out, text, joins = wrap_spaces.join_lines(out, text, first_line)
-    converted, found = script.convert_lines(out, text, first_line, explain)
-    conversions = [r for r in found if r.kind != "variant"]
-    variants = [r for r in found if r.kind == "variant"]
 
     def text_of(version: list[str]):
         return lambda line: version[line - first_line]
 
     earlier = [StageMaps(byte_damage, text_of(lines), text_of(undamaged)),
                StageMaps(html, text_of(undamaged), text_of(unmarked))]
+    out, text, annotations = pinyin.remove_annotations(out, text, first_line, explain)
+    unannotated = list(out)
+    out, text, joins = wrap_spaces.join_lines(out, text, first_line, _made_by(earlier, unmarked, first_line))
+    converted, found = script.convert_lines(out, text, first_line, explain)
+    conversions = [r for r in found if r.kind != "variant"]
+    variants = [r for r in found if r.kind == "variant"]
     if not explain:  # annotations summed up: a line with a join gets its own, to place the join
         annotations_by_line = [found for line in sorted({j.line for j in joins})
                                for found in pinyin.repair(unmarked[line - first_line], line)[1]]
@@ -93,6 +93,23 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     else:
         repairs += conversions
     return converted, repairs + placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
+
+
+def _made_by(earlier: list[StageMaps], unmarked: list[str], first_line: int):
+    """Whether the character at a column (0-based) of a line after the pinyin stage was made by a byte
+    or markup repair rather than read; the line's annotations are found again only when asked."""
+    def made(index: int, column: int) -> bool:
+        line = first_line + index
+        maps = [found for found in (stage.get(line) for stage in earlier) if found is not None]
+        if not maps:
+            return False
+        column, _ = LineMap(pinyin.repair(unmarked[index], line)[1]).input_column(column + 1)
+        for line_map in reversed(maps):
+            column, kept = line_map.input_column(column)
+            if not kept:
+                return True
+        return False
+    return made
 
 
 def _before_annotations_removed(variants: list[Repair], unmarked: list[str], first_line: int) -> list[Repair]:

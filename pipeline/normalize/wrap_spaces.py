@@ -10,6 +10,7 @@ space-aligned table), and nothing in the text tells which, so it is kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from pipeline.model import Repair
@@ -30,23 +31,25 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     return fixed[0], found
 
 
-def join_lines(lines: list[str], text: str, first_line: int = 1) -> tuple[list[str], str, list[Repair]]:
+def join_lines(lines: list[str], text: str, first_line: int = 1,
+               made: Callable[[int, int], bool] | None = None) -> tuple[list[str], str, list[Repair]]:
     """Every line with a space inside a word joined there: the lines, their joined text and one repair
-    per space removed (a few per document, so each is kept, in data_quality too)."""
+    per space removed (a few per document, so each is kept, in data_quality too). ``made(index,
+    column)`` tells a space an earlier repair made (``&nbsp;``, a tag between two cells): an author's
+    space, not a line wrap's, so it stays."""
     out = list(lines)
     repairs: list[Repair] = []
     for index in lines_matching(lines, GAP, text):
-        out[index], found = _join(lines[index], first_line + index)
-        repairs.extend(found)
+        fixed, inside = _joined(lines[index])
+        if made and any(made(index, space) for space, _ in inside):
+            inside = tuple((space, word) for space, word in inside if not made(index, space))
+            fixed = _without(lines[index], [space for space, _ in inside])
+        out[index] = fixed
+        repairs += [Repair("wrap_space", first_line + index, space + 1, " ", "", _CONFIDENCE,
+                           f"line-wrap space inside the word {word} removed") for space, word in inside]
     if not repairs:
         return out, text, []
     return out, "\n".join(out), repairs
-
-
-def _join(line: str, number: int) -> tuple[str, list[Repair]]:
-    fixed, inside = _joined(line)
-    return fixed, [Repair("wrap_space", number, space + 1, " ", "", _CONFIDENCE,
-                          f"line-wrap space inside the word {word} removed") for space, word in inside]
 
 
 @lru_cache(maxsize=4096)
@@ -61,8 +64,12 @@ def _joined(line: str) -> tuple[str, tuple[tuple[int, str], ...]]:
         word = _word_across(left[-_WINDOW:], right[:_WINDOW])
         if word:
             inside.append((space, word))
-    ends = [space for space, _ in inside] + [len(line)]
-    return "".join([line[start + 1:end] for start, end in zip([-1] + ends, ends)]), tuple(inside)
+    return _without(line, [space for space, _ in inside]), tuple(inside)
+
+
+def _without(line: str, spaces: list[int]) -> str:
+    ends = spaces + [len(line)]
+    return "".join([line[start + 1:end] for start, end in zip([-1] + ends, ends)])
 
 
 @lru_cache(maxsize=4096)
