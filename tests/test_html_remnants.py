@@ -55,3 +55,16 @@ def test_an_entity_for_a_line_break_keeps_the_line_one_line():
 ])
 def test_text_level_tags_comments_and_invisible_characters(text, expected):
     assert repair(text, 1)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("R&amp;amp;D投入&amp;nbsp;增加", [(2, "&amp;amp;", "&"), (14, "&amp;nbsp;", " ")]),
+    ("前&lt;br&gt;後", [(2, "&lt;br&gt;", " ")]),
+    ("前<b<br>r>後", [(2, "<b<br>r>", "")]),
+])
+def test_a_change_made_of_an_earlier_one_is_one_change_of_the_text_as_read(text, expected):
+    """A page escaped twice is undone in passes; the record is the text as read and what it became,
+    so each record's text is found at its column."""
+    _, repairs = repair(text, 1)
+    assert [(r.column, r.before, r.after) for r in repairs] == expected
+    assert all(text[r.column - 1:r.column - 1 + len(r.before)] == r.before for r in repairs)

@@ -44,6 +44,18 @@ class LineMap:
         return column - self.shifts[i], True
 
 
+    def input_last(self, column: int) -> int:
+        """The input column of the last character that output ``column`` came from: itself where it was
+        in the input, else the end of the change that produced it."""
+        i = bisect_right(self.starts, column) - 1
+        if i >= 0:
+            change, start = self.changes[i], self.starts[i]
+            if column < start + len(change.after):
+                offset, kept = _offset_in_before(column - start, change.before, change.after)
+                return change.column + offset if kept else change.column + len(change.before) - 1
+        return self.input_column(column)[0]
+
+
 def _offset_in_before(offset: int, before: str, after: str) -> tuple[int, bool]:
     """What a replacement kept at its start or end (``???/p>`` -> ``海口/p>`` kept ``/p>``) maps to where
     it was; the rest is new text, placed where the change starts."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from pipeline.model import Repair
-from pipeline.normalize.columns import LineMap, as_read
+from pipeline.normalize.columns import LineMap
 
 _INLINE = {"span", "strong", "b", "i", "em", "font", "a", "u", "s", "sub", "sup", "small", "big", "mark", "img"}
 _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
@@ -47,6 +48,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     Each pass records columns in the text it was given; they are moved to the line as read."""
     if not any(char in text for char in TRIGGERS):
         return text, []
+    given = text
     passes: list[list[Repair]] = []
 
     def entity(match: re.Match) -> str:
@@ -78,4 +80,19 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
                 break
             text = replaced
     maps = [LineMap(found) for found in passes]
-    return text, [moved for n, found in enumerate(passes) for repair in found for moved in as_read(repair, maps[:n])]
+    return text, _as_read(passes, maps, given)
+
+
+def _as_read(passes: list[list[Repair]], maps: list[LineMap], given: str) -> list[Repair]:
+    """Each pass's changes at their columns in the line as read. A change of a later pass whose text an
+    earlier pass made (``&nbsp;`` made of ``&amp;nbsp;``, ``<br>`` of ``&lt;br&gt;``) becomes one change
+    of the text as read, and the earlier changes inside it go."""
+    spans: list[tuple[int, int, Repair]] = []
+    for n, found in enumerate(passes):
+        for repair in found:
+            first, last = repair.column, repair.column + len(repair.before) - 1
+            for line_map in reversed(maps[:n]):
+                first, last = line_map.input_column(first)[0], line_map.input_last(last)
+            spans = [(a, b, r) for a, b, r in spans if not first <= a <= b <= last]
+            spans.append((first, last, replace(repair, column=first, before=given[first - 1:last])))
+    return sorted((r for _, _, r in spans), key=lambda r: r.column)
