@@ -81,10 +81,11 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     converted, found = script.convert_lines(out, text, first_line, explain)
     conversions = [r for r in found if r.kind != "variant"]
     variants = [r for r in found if r.kind == "variant"]
-    if not explain:  # annotations summed up: a line with a join gets its own, to place the join
-        annotations_by_line = [found for line in sorted({j.line for j in joins})
-                               for found in pinyin.repair(unmarked[line - first_line], line)[1]]
-    pinyin_maps = StageMaps(annotations if explain else annotations_by_line, text_of(unmarked), text_of(unannotated))
+    # A join is placed through its line's annotations one by one; summed up, only the joins' lines get them.
+    one_by_one = annotations if explain else [
+        annotation for line in sorted({j.line for j in joins})
+        for annotation in pinyin.repair(unmarked[line - first_line], line)[1]]
+    pinyin_maps = StageMaps(one_by_one, text_of(unmarked), text_of(unannotated))
     repairs = (byte_damage + placed(html, earlier[:1]) + placed(annotations, earlier)
                + placed(joins, earlier + [pinyin_maps]))
     repairs.sort(key=lambda r: (r.line, r.column))

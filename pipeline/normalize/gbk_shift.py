@@ -24,7 +24,7 @@ from itertools import product
 
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
-from pipeline.normalize.lexicon import open_quotations
+from pipeline.normalize.lexicon import default_lexicon, open_quotations
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -286,13 +286,6 @@ def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
                               "GBK punctuation-shift damage undone; lost byte(s) chosen by the lexicon"))
     out.append(text[position:])
     return "".join(out), repairs
-
-
-@lru_cache(maxsize=1)
-def default_lexicon():
-    from pipeline.normalize.lexicon import Lexicon
-
-    return Lexicon()
 
 
 def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[str | None, list[str], float]:

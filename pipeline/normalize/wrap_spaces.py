@@ -76,7 +76,7 @@ def _without(line: str, spaces: list[int]) -> str:
 def _word_across(left: str, right: str) -> str:
     """The word that the likeliest split of ``left + right`` puts across the place where they meet,
     or "" when a word ends there."""
-    from pipeline.normalize.gbk_shift import default_lexicon
+    from pipeline.normalize.lexicon import default_lexicon
 
     _, ends = default_lexicon().likeliest_split(left + right, with_places=True)
     gap = len(left)
