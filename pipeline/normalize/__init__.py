@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import lru_cache
 
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script, wrap_spaces
@@ -77,14 +79,19 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
                StageMaps(html, text_of(undamaged), text_of(unmarked))]
     out, text, annotations = pinyin.remove_annotations(out, text, first_line, explain)
     unannotated = list(out)
-    out, text, joins = wrap_spaces.join_lines(out, text, first_line, _made_by(earlier, unmarked, first_line))
+
+    @lru_cache(maxsize=None)
+    def annotations_of(line: int) -> list[Repair]:
+        """A line's annotations one by one, found again for the few lines a join needs them on (without
+        ``explain`` the pinyin stage sums them up)."""
+        return pinyin.repair(unmarked[line - first_line], line)[1]
+
+    out, text, joins = wrap_spaces.join_lines(out, text, first_line, _made_by(earlier, annotations_of, first_line))
     converted, found = script.convert_lines(out, text, first_line, explain)
     conversions = [r for r in found if r.kind != "variant"]
     variants = [r for r in found if r.kind == "variant"]
-    # A join is placed through its line's annotations one by one; summed up, only the joins' lines get them.
-    one_by_one = annotations if explain else [
-        annotation for line in sorted({j.line for j in joins})
-        for annotation in pinyin.repair(unmarked[line - first_line], line)[1]]
+    # A join is placed through its line's annotations one by one.
+    one_by_one = annotations if explain else [a for line in sorted({j.line for j in joins}) for a in annotations_of(line)]
     pinyin_maps = StageMaps(one_by_one, text_of(unmarked), text_of(unannotated))
     repairs = (byte_damage + placed(html, earlier[:1]) + placed(annotations, earlier)
                + placed(joins, earlier + [pinyin_maps]))
@@ -96,15 +103,15 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     return converted, repairs + placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
 
 
-def _made_by(earlier: list[StageMaps], unmarked: list[str], first_line: int):
+def _made_by(earlier: list[StageMaps], annotations_of: Callable[[int], list[Repair]], first_line: int):
     """Whether the character at a column (0-based) of a line after the pinyin stage was made by a byte
-    or markup repair rather than read; the line's annotations are found again only when asked."""
+    or markup repair rather than read."""
     def made(index: int, column: int) -> bool:
         line = first_line + index
         maps = [found for found in (stage.get(line) for stage in earlier) if found is not None]
         if not maps:
             return False
-        column, _ = LineMap(pinyin.repair(unmarked[index], line)[1]).input_column(column + 1)
+        column, _ = LineMap(annotations_of(line)).input_column(column + 1)
         for line_map in reversed(maps):
             column, kept = line_map.input_column(column)
             if not kept:

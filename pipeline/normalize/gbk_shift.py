@@ -24,7 +24,7 @@ from itertools import product
 
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
-from pipeline.normalize.lexicon import default_lexicon, open_quotations
+from pipeline.normalize.lexicon import CJK, default_lexicon, open_quotations
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -33,7 +33,6 @@ _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
 SWALLOWED = bytes(range(0x30, 0x3A)) + b"<"
 _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])|^ (?=[\u4e00-\u9fff])")
 DAMAGE_SITE = re.compile(r"\?[!(),:;?]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MIN_SCORE = 2.5  # the winner must be at least a word of frequency ~300, a place name or a sentence end
 MARGIN = 1.0  # and ten times better (in log10 terms) than the runner-up
 _SHORTLIST = 12
@@ -263,7 +262,9 @@ def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
             continue
         chosen, candidates, margin = _choose(span, text[span.start:span.end], left, text[span.end:], lexicon)
         for inner in range(1, _INNER_MARKS + 1):
-            longer = parse_span(text, match.start(), inner) if not candidates else None
+            if candidates:
+                break
+            longer = parse_span(text, match.start(), inner)
             if longer is None or longer.end == span.end:
                 break
             span = longer
@@ -315,7 +316,7 @@ def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[
         return None, [best, f"stray {shown}"], 0.0
     if best_score < MIN_SCORE or margin < MARGIN:
         return None, candidates, 0.0
-    if span.lost_tail and _CJK.match(_restored_tail(best)):
+    if span.lost_tail and CJK.match(_restored_tail(best)):
         # The last character lost its second byte and an ASCII mark follows it: only the text before
         # speaks for it, and a word it would form there (去掉) can outscore a character that stands
         # alone (的). The reading the words' frequencies prefer must end the same way. (A restored

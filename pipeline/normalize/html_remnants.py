@@ -80,10 +80,10 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
                 break
             text = replaced
     maps = [LineMap(found) for found in passes]
-    return text, _as_read(passes, maps, given)
+    return text, _chains_as_read(passes, maps, given)
 
 
-def _as_read(passes: list[list[Repair]], maps: list[LineMap], given: str) -> list[Repair]:
+def _chains_as_read(passes: list[list[Repair]], maps: list[LineMap], given: str) -> list[Repair]:
     """Each pass's changes at their columns in the line as read. A change of a later pass whose text an
     earlier pass made (``&nbsp;`` made of ``&amp;nbsp;``, ``<br>`` of ``&lt;br&gt;``) becomes one change
     of the text as read, and the earlier changes inside it go."""

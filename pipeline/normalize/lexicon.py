@@ -25,7 +25,7 @@ from functools import lru_cache
 from pipeline.normalize.script import to_simplified
 from pipeline.package_data import jionlp_distribution, package_file
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _PLACE_WEIGHT = 3.5  # a gazetteer name counts like a dictionary word of frequency ~3000
 _PARENT_WEIGHT = 2.0  # and more right after the province or prefecture it lies in (湖北保康县)
 _REFERENCE_WEIGHT = 6.0  # an n-gram seen in clean reference text outweighs any dictionary evidence
@@ -71,7 +71,7 @@ def _jionlp_shift() -> float:
 
 @lru_cache(maxsize=1)
 def _jionlp_words() -> dict[str, int]:
-    return {w: n for w, n in jionlp_distribution("word_distribution").items() if len(w) >= 2 and _CJK.match(w)}
+    return {w: n for w, n in jionlp_distribution("word_distribution").items() if len(w) >= 2 and CJK.match(w)}
 
 
 @lru_cache(maxsize=1)
@@ -293,7 +293,7 @@ class Lexicon:
             char = text[i]
             if "\uff01" <= char <= "\uff5e" or "\ue000" <= char <= "\uf8ff":
                 stray.append(char)
-            elif _CJK.match(char) and i not in covered and singles.get(_simple_char(char), 0.0) < _RARE_SINGLE:
+            elif CJK.match(char) and i not in covered and singles.get(_simple_char(char), 0.0) < _RARE_SINGLE:
                 stray.append(char)
         return stray
 
@@ -307,12 +307,12 @@ class Lexicon:
         if text[p] not in _SENTENCE_END or p == 0:
             return 0.0
         before, after = text[p - 1], text[p + 1] if p + 1 < len(text) else ""
-        if not (_CJK.match(before) or before in _CLOSERS):
+        if not (CJK.match(before) or before in _CLOSERS):
             return 0.0
         if after and after not in _OPENERS + _CLOSERS and not self._word_at(text, p + 1):
             return 0.0
         clause = re.split(f"[\n{_OPENERS}{_SENTENCE_END}]", text[:p])[-1]  # '\n': where the line starts
-        if len(clause) < len(text[:p]) and len(_CJK.findall(clause)) < _MIN_CLAUSE:
+        if len(clause) < len(text[:p]) and len(CJK.findall(clause)) < _MIN_CLAUSE:
             return 0.0
         return _STOP_WEIGHT
 
