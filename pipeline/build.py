@@ -35,7 +35,8 @@ class Context:
         """``compute(records)`` for this source, or its stored result: see pipeline.findings."""
         doc = source.doc
         if doc.source_id not in self.stored:
-            self.stored[doc.source_id] = SourceFindings(self.cache, doc.sha256, doc.source_id)
+            self.stored[doc.source_id] = SourceFindings(self.cache, doc.source_id, source.lines, doc.locations,
+                                                        source.mode)
         return self.stored[doc.source_id].get(key, compute, self.quality)
 
     def save(self) -> None:
@@ -44,7 +45,7 @@ class Context:
         for findings in self.stored.values():
             findings.save()
         if self.cache is not None:
-            prune(self.cache, {f.path.name for f in self.stored.values()}, ".pickle")
+            prune(self.cache, {f.path.name for f in self.stored.values()})
 
     def is_province(self, text: str) -> bool:
         return self.gaz.province(text.replace(" ", "")) is not None
