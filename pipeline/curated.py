@@ -46,8 +46,10 @@ class KnownGap:
 
 
 def _read_toml(path: Path) -> dict:
+    from pipeline.files import read_file
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_file(path, path.parent)[0].decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PipelineError(f"{path}: is not valid UTF-8 TOML ({exc}); fix the file or remove it.") from exc
 
@@ -59,7 +61,7 @@ def load_corrections(raw_dir: Path) -> Corrections:
     if not folder.is_dir():
         return corrections
     for path in sorted(folder.glob("*.toml")):
-        data = _read_toml(path)
+        data = _read_toml(path)  # raw/corrections/ is the user's: its files are read as sources are
         for section, entries in data.items():
             if section not in _REQUIRED:
                 raise PipelineError(

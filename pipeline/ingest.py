@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 import re
 from pathlib import Path
 
 from pipeline.model import Document, PipelineError
 
-MAX_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 500
 
 _HTML_MARKERS = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table)\b", re.IGNORECASE)
@@ -30,31 +28,20 @@ def source_id_for(path: Path) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "_", path.stem.lower()).strip("_") or "source"
 
 
-_CHECK = "check the file's permissions"
-_WHAT_TO_DO = {FileNotFoundError: "check the path", IsADirectoryError: "give a file, not a folder"}
-
-
 def read_source(path: Path, meta: dict | None = None, blank_ok: bool = False, data: bytes | None = None,
                 render: bool = True) -> Document:
     """Read one file into a Document, or raise PipelineError saying what is wrong and what to do.
     A blank file is such an error for the run (a source with nothing in it), not with ``blank_ok``
-    (normalize prints its lines as they are). ``data`` is the file's bytes when the caller has read them.
+    (normalize prints its lines as they are). ``data`` is the file's bytes when the caller has read them
+    (a run does, with pipeline.files.read_file, which also keeps links from leading out of raw/).
     Without ``render`` an HTML page is kept as the lines of its file (normalize: one output line per
     input line, whatever the file starts with); a PDF has no lines but the ones read from its pages."""
+    from pipeline.files import check_size, read_file
+
     path = Path(path)
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            if path.is_symlink() and not path.exists():
-                raise PipelineError(f"{path}: is a link to {os.readlink(path)}, which does not exist; put the file "
-                                    "itself in raw/ or remove the link.") from exc
-            raise PipelineError(f"{path}: cannot be read ({exc.strerror}); {_WHAT_TO_DO.get(type(exc), _CHECK)}.") from exc
-    if len(data) > MAX_BYTES:
-        raise PipelineError(
-            f"{path}: {len(data) / 1e6:.0f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit for one source; "
-            "split the document or extract the pages that hold the tables."
-        )
+        data, _ = read_file(path)
+    check_size(path, len(data))
     sha = hashlib.sha256(data).hexdigest()
     common = dict(source_id=source_id_for(path), file=path.name, sha256=sha, meta=dict(meta or {}))
     unread = _unread_kind(data)
@@ -274,36 +261,48 @@ def _names_in_scripts(text: str) -> int:
     return sum(len(_QUOTED_NAME.findall(body)) for body in _SCRIPTS.findall(text))
 
 
-_BLOCK_TAGS = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-               "header", "footer", "blockquote", "pre", "caption", "dt", "dd"]
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "header", "footer", "blockquote", "pre", "caption", "dt", "dd"}
 
 
 def render_html(text: str) -> list[str]:
-    """HTML to lines: scripts and styles dropped, each table row one tab-separated line, blocks on lines of their own."""
+    """HTML to lines: scripts and styles dropped, each table row one tab-separated line, blocks on lines of
+    their own. One walk over the parsed page that keeps its own stack (no recursion, no edits of the
+    tree), so the time grows with the size of the page whatever the depth of its markup."""
     from bs4 import BeautifulSoup, NavigableString
 
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
-    tables = soup.find_all("table")
-    # A table holding tables lays out the page (sidebar, content); its cells are blocks, not data cells,
-    # so the rows of the tables inside it, rendered first, keep their own lines.
-    layout = {id(table) for table in tables if table.find("table")}
-    for table in reversed(tables):
-        if id(table) in layout:
-            for cell in table.find_all(["td", "th"]):
-                cell.insert_before(NavigableString("\n"))
-                cell.insert_after(NavigableString("\n"))
+    strings = soup.interesting_string_types
+    layout = _layout_tables(soup)
+    pieces: list[str] = []
+    stack: list = [(soup, False)]  # (node, inside a layout table), or a line break to write on leaving a block
+    while stack:
+        item = stack.pop()
+        if type(item) is str:
+            pieces.append(item)
             continue
-        rows = table_rows_text([tr for tr in table.find_all("tr") if tr.find_parent("table") is table])
-        table.replace_with(NavigableString("\n" + "\n".join(rows) + "\n"))
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
+        node, in_layout = item
+        if isinstance(node, NavigableString):
+            if type(node) in strings:
+                pieces.append(node)
+            continue
+        if node.name == "table" and id(node) not in layout:
+            pieces.append("\n" + "\n".join(table_rows_text(_table_rows(node, strings))) + "\n")
+            continue
+        if node.name == "br":
+            pieces.append("\n")
+            continue
+        # A table holding tables lays out the page (sidebar, content): its cells are blocks, not data cells,
+        # so the rows of the tables inside it keep their own lines.
+        if node.name in _BLOCK_TAGS or (in_layout and node.name in ("td", "th")):
+            pieces.append("\n")
+            stack.append("\n")
+        inside = in_layout or node.name == "table"
+        stack.extend((child, inside) for child in reversed(node.contents))
     lines = []
-    for line in soup.get_text().split("\n"):
+    for line in "".join(pieces).split("\n"):
         if _CELL_SEP in line:
             cells = [" ".join(cell.split()) for cell in line.split(_CELL_SEP)]
             line = "\t".join(cells) if any(cells) else ""
@@ -313,17 +312,53 @@ def render_html(text: str) -> list[str]:
     return _squeeze_blank_lines(lines)
 
 
+def _layout_tables(soup) -> set[int]:
+    """Ids of the tables that hold another table: each table marks the nearest table around it."""
+    layout: set[int] = set()
+    stack = [(soup, None)]
+    while stack:
+        node, around = stack.pop()
+        if node.name == "table":
+            if around is not None:
+                layout.add(id(around))
+            around = node
+        stack.extend((child, around) for child in node.contents if child.name is not None)
+    return layout
+
+
+def _table_rows(table, strings) -> list[list[tuple[list[str], int, int]]]:
+    """The rows of a table that holds no table: per row, each cell's texts with its column and row span.
+    A text belongs to the innermost cell around it, a cell to the innermost row (in markup that nests them
+    wrongly too)."""
+    rows: list[list[tuple[list[str], int, int]]] = []
+    stack = [(table, None, None)]
+    while stack:
+        node, row, cell = stack.pop()
+        if node.name is None:  # a string
+            if cell is not None and type(node) in strings and node.strip():
+                cell.append(node.strip())
+            continue
+        if node.name == "tr":
+            row = []
+            rows.append(row)
+        elif node.name in ("td", "th") and row is not None:
+            cell = []
+            row.append((cell, _span(node.get("colspan")), _span(node.get("rowspan"))))
+        stack.extend((child, row, cell) for child in reversed(node.contents))
+    return rows
+
+
 # Separates rendered table cells until the markup's own whitespace has been collapsed.
 _CELL_SEP = "\x1f"
 
 
-def table_rows_text(rows) -> list[str]:
-    """HTML table rows as cell texts joined by the cell separator: a cell spanning n columns is repeated
-    n times, and a cell spanning n rows is repeated in the rows below it (a province cell beside its
-    cities, say), so every line carries the whole row."""
+def table_rows_text(rows: list[list[tuple[list[str], int, int]]]) -> list[str]:
+    """Table rows (see _table_rows) as cell texts joined by the cell separator: a cell spanning n columns
+    is repeated n times, and a cell spanning n rows is repeated in the rows below it (a province cell
+    beside its cities, say), so every line carries the whole row."""
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
     lines = []
-    for tr in rows:
+    for row in rows:
         cells: list[str] = []
         column = 0
 
@@ -338,10 +373,9 @@ def table_rows_text(rows) -> list[str]:
                     pending[column] = (text, left - 1)
                 column += 1
 
-        for cell in tr.find_all(["td", "th"]):
+        for texts, across, down in row:
             fill_pending()
-            value = " ".join(cell.get_text(" ", strip=True).split())
-            across, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            value = " ".join(" ".join(texts).split())
             for _ in range(across):
                 if down > 1:
                     pending[column] = (value, down - 1)

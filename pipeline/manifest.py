@@ -21,11 +21,13 @@ def load_manifest(raw_dir: Path, problems: list[str] | None = None) -> dict[str,
     ``problems``, an entry's bad kind or edition is appended there and left out of the entry (the
     file is then processed with what its content shows) instead of raised; a kind differing only in
     case is taken as meant."""
+    from pipeline.files import read_file
+
     path = raw_dir / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_file(path, raw_dir)[0].decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise PipelineError(f"{path}: is not UTF-8 text; save it as UTF-8 and run again.") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -62,13 +64,13 @@ def _problem(problems: list[str] | None, entry: dict, key: str, message: str) ->
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Every regular, non-hidden file in raw/ except the manifest and READMEs, sorted by name; a link
-    whose target is gone too, so that it is reported rather than skipped without a word."""
+    """Every non-hidden entry of raw/ that is not a folder, except the manifest and READMEs, sorted by
+    name: files, and also what is not a readable file (a link whose target is gone or lies outside raw/,
+    a named pipe, a device), so that each is reported rather than skipped without a word."""
     if not raw_dir.is_dir():
         raise PipelineError(f"{raw_dir}: no such folder; pass --raw with the folder that holds the sources.")
     return sorted(p for p in raw_dir.iterdir()
-                  if (p.is_file() or (p.is_symlink() and not p.exists()))
-                  and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
+                  if not p.is_dir() and not p.name.startswith(".") and p.name not in _NOT_SOURCES)
 
 
 def readable_name(path: Path) -> str:
