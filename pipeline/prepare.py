@@ -1,5 +1,5 @@
-"""Reading and normalising one source: the costly, independent part of a run, so it is cached and
-can run in parallel.
+"""Reading and normalising the sources: the costly, independent part of a run, so it is cached, runs
+in worker processes within each source's time and memory budget (pipeline.budget), and in parallel.
 
 The cache keys a source by the sha256 of its bytes and a fingerprint of the code and data that read
 and normalise it, so adding one file to raw/ re-reads only that file, and changing a repair re-reads
@@ -10,16 +10,12 @@ output does not depend on it.
 from __future__ import annotations
 
 import hashlib
-import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.cache import code_fingerprint, load_pickle, store
 from pipeline.model import Document, PipelineError, Repair
 
-READING_CODE = ("ingest.py", "pdf.py", "model.py", "manifest.py", "prepare.py", "package_data.py", "normalize",
-                "data", "reconcile/gazetteer.py")
+_READING = "pipeline.prepare"  # the module whose imports are the reading step (see cache.code_fingerprint)
 
 
 @dataclass
@@ -31,32 +27,53 @@ class Prepared:
     script: str = ""
     edition: int | None = None
     sha256: str = ""  # of the file's bytes, also when they are not a readable document ('' if unreadable)
+    mode: int = 0o600  # the file's permission bits: its cache entries get no more
 
 
 def cache_name(sha256: str) -> str:
-    return f"{sha256}-{code_fingerprint(READING_CODE)}.pickle"
+    from pipeline.cache import SUFFIX, code_fingerprint
+
+    return f"{sha256}-{code_fingerprint(_READING)}{SUFFIX}"
 
 
-def prepare(path: Path, meta: dict, cache: Path | None) -> Prepared:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = None  # read_source tries again and says why it cannot
-    sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
-    cached = cache / cache_name(sha256) if cache is not None and sha256 else None
-    done = load_pickle(cached, Prepared) if cached is not None else None
-    if done is not None:
-        if done.doc is not None:  # the same bytes may come under another name or manifest entry
-            done.doc.file, done.doc.meta = path.name, dict(meta)
-        return done
-    done = _prepare(path, meta, data)
-    done.sha256 = sha256
-    if cached is not None and done.doc is not None:
-        store(cached, pickle.dumps(done))
+def prepare_all(paths: list[Path], metas: list[dict], root: Path, cache: Path | None, workers: int = 1,
+                budget=None) -> list[Prepared]:
+    """Every file of ``root`` (raw/) read and normalised, from ``cache`` where the same bytes were read
+    by the same code before, the others within ``budget`` in up to ``workers`` processes."""
+    from pipeline.budget import Budget, Overrun, map_within
+    from pipeline.cache import load, store
+    from pipeline.files import read_file
+
+    done: list[Prepared | None] = []
+    unread: list[tuple[int, Path, dict, bytes, str, int]] = []  # (index, path, meta, bytes, sha256, mode)
+    for path, meta in zip(paths, metas):
+        try:
+            data, mode = read_file(path, root)
+        except PipelineError as exc:
+            done.append(Prepared(None, str(exc)))
+            continue
+        sha256 = hashlib.sha256(data).hexdigest()
+        stored = load(cache / cache_name(sha256), Prepared) if cache is not None else None
+        if stored is not None and stored.doc is not None:
+            stored.doc.file, stored.doc.meta = path.name, dict(meta)  # the same bytes may come under another name
+            stored.mode = mode
+        else:
+            unread.append((len(done), path, meta, data, sha256, mode))
+        done.append(stored)
+    results = map_within(read_and_normalise, [(path, meta, data) for _, path, meta, data, _, _ in unread], workers,
+                         budget or Budget())
+    for (index, path, _, _, sha256, mode), result in zip(unread, results):
+        if isinstance(result, Overrun):
+            result = Prepared(None, f"{path}: {result}")
+        result.sha256, result.mode = sha256, mode
+        if cache is not None and result.doc is not None:
+            store(cache / cache_name(sha256), result, mode)
+        done[index] = result
     return done
 
 
-def _prepare(path: Path, meta: dict, data: bytes | None) -> Prepared:
+def read_and_normalise(path: Path, meta: dict, data: bytes) -> Prepared:
+    """One source, in a worker (see pipeline.budget)."""
     from pipeline.ingest import read_source
     from pipeline.manifest import infer_edition
     from pipeline.normalize import detect_script, normalize_lines
@@ -67,10 +84,3 @@ def _prepare(path: Path, meta: dict, data: bytes | None) -> Prepared:
         return Prepared(None, str(exc))
     lines, repairs = normalize_lines(doc.lines)
     return Prepared(doc, "", lines, repairs, detect_script(doc.lines), infer_edition(lines))
-
-
-def prepare_all(paths: list[Path], metas: list[dict], workers: int, cache: Path | None) -> list[Prepared]:
-    if workers <= 1 or len(paths) <= 1:
-        return [prepare(p, m, cache) for p, m in zip(paths, metas)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(prepare, paths, metas, [cache] * len(paths)))

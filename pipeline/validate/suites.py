@@ -14,7 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.cache import prune, store
+from pipeline.cache import SUFFIX, load, prune, store
 from pipeline.schemas import Schema, load_schema
 
 _SAMPLE = 10
@@ -110,7 +110,7 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
             continue
         specs = expectations_for(schema)
         frame = _validation_frame(frames[name], schema)
-        stored = cache / f"{_outcome_key(frame, specs)}.json" if cache is not None else None
+        stored = cache / f"{_outcome_key(frame, specs)}{SUFFIX}" if cache is not None else None
         if stored is not None:
             used.append(stored)
         outcome = _stored_outcome(stored) if stored is not None else None
@@ -123,22 +123,19 @@ def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner
         report["tables"][name] = outcome
         stored = pending[name][2]
         if stored is not None:
-            store(stored, json.dumps(outcome, ensure_ascii=False).encode("utf-8"))
+            store(stored, outcome)
     if cache is not None:
-        prune(cache, {stored.name for stored in used}, ".json")
+        prune(cache, {stored.name for stored in used})
     report["tables"] = dict(sorted(report["tables"].items()))
     report["success"] = all(table["success"] for table in report["tables"].values())
     return report
 
 
 def _stored_outcome(stored: Path) -> dict | None:
-    """A cached outcome, or None when there is none or it cannot be read back (a file cut short by a
-    crash, or garbled): the table is then validated again and the file rewritten."""
-    try:
-        outcome = json.loads(stored.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return outcome if isinstance(outcome, dict) and "success" in outcome and "expectations" in outcome else None
+    """A cached outcome, or None when there is none or it does not verify (cut short by a crash,
+    garbled, planted: see pipeline.cache): the table is then validated again and the entry rewritten."""
+    outcome = load(stored, dict)
+    return outcome if outcome is not None and "success" in outcome and "expectations" in outcome else None
 
 
 @lru_cache(maxsize=1)
@@ -160,20 +157,14 @@ def _outcome_key(frame, specs: list[dict]) -> str:
 
 class SuiteRunner:
     """A child Python that imports great-expectations (seconds of start-up) while the parent reads
-    sources and builds tables on the other core, then runs the suites it is sent. A plain subprocess
-    talking pickle over its stdin and stdout: unlike multiprocessing it does not re-import the
-    caller's main script, so a user's script without a ``__main__`` guard works too."""
+    sources and builds tables on the other core, then runs the suites it is sent (see
+    pipeline.children: it ends with the run, however the run ends)."""
 
     def __init__(self) -> None:
-        import subprocess
-        import sys
+        from pipeline import children
 
-        root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-c", "from pipeline.validate.suites import serve; serve()"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            self._process = children.start("from pipeline.validate.suites import serve; serve()")
         except OSError:
             self._process = None  # no child: the suites run in this process, only later
 
@@ -182,11 +173,12 @@ class SuiteRunner:
         import pickle
         import sys
 
+        from pipeline import children
+
         if self._process is not None:
             try:
-                pickle.dump(pending, self._process.stdin)
-                self._process.stdin.close()
-                ok, value = pickle.load(self._process.stdout)
+                children.send(self._process.stdin, pending)
+                ok, value = children.receive(self._process.stdout)
             except (OSError, EOFError, ValueError, pickle.UnpicklingError):
                 self.close()
                 print(f"warning: the validation process ended (exit code {self._process.returncode}) without an "
@@ -201,38 +193,33 @@ class SuiteRunner:
 
     def close(self) -> None:
         """Stop the child (it may still be importing when no table needed it); safe to call twice."""
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout):
-            try:
-                stream.close()
-            except OSError:  # bytes a dead child never read: nothing to flush them to
-                pass
+        from pipeline import children
+
+        children.stop(self._process)
 
 
 def serve() -> None:
     """The child's side of :class:`SuiteRunner`: import, read the pending suites, answer."""
-    import pickle
-    import sys
     import traceback
 
-    answer, sys.stdout = sys.stdout.buffer, sys.stderr  # anything a library prints goes to stderr
+    from pipeline import children
+
+    requests, answers = children.serving()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations  # noqa: F401  (the point of the child: imported before it is needed)
 
     try:
-        pending = pickle.load(sys.stdin.buffer)
+        pending = children.receive(requests)
     except EOFError:
         return
     try:
         result = (True, _run_suites(pending))
     except Exception:  # sent to the parent, which raises it with the traceback
         result = (False, traceback.format_exc())
-    pickle.dump(result, answer)
-    answer.flush()
+    try:
+        children.send(answers, result)
+    except OSError:  # the run is gone: nobody to answer
+        os._exit(0)
 
 
 def _run_suites(pending: dict) -> dict:
