@@ -9,6 +9,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from pipeline.budget import Budget
+from pipeline.children import Stopped
 from pipeline.model import PipelineError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=ROOT / "output", help="folder for the tables (default: output/)")
     run.add_argument("--workers", type=_positive, default=1, help="read and normalise sources in N processes")
     run.add_argument("--no-cache", action="store_true", help="re-read every source and re-validate every table instead of using OUT/.cache")
+    run.add_argument("--source-seconds", type=_positive_number, default=Budget.seconds, metavar="S",
+                     help=f"time one source may take to be read and normalised (default {Budget.seconds:g})")
+    run.add_argument("--source-memory", type=_positive, default=Budget.megabytes, metavar="MB",
+                     help=f"memory one source may take to be read and normalised (default {Budget.megabytes})")
     normalize = commands.add_parser("normalize", help="print a file's normalised Simplified text, line for line")
     normalize.add_argument("file", type=Path)
     normalize.add_argument("--explain", action="store_true", help="print the repairs as JSON lines instead")
@@ -40,13 +46,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from pipeline.run import run as run_pipeline
 
-            return run_pipeline(args.raw, args.out, args.workers, not args.no_cache)
+            return run_pipeline(args.raw, args.out, args.workers, not args.no_cache,
+                                Budget(args.source_seconds, args.source_memory))
         if args.command == "normalize":
             return _normalize(args.file, args.explain)
         return _validate(args.out)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, Stopped) as exc:
+        name = "SIGINT" if isinstance(exc, KeyboardInterrupt) else str(exc)
+        where = f"; {args.out} holds the files of the last run that finished" if args.command != "normalize" else ""
+        print(f"stopped ({name}){where}", file=sys.stderr)
+        return 128 + (exc.signum if isinstance(exc, Stopped) else 2)
     except BrokenPipeError:  # the reader (head, less) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -56,6 +68,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return value
 
 
@@ -78,25 +97,35 @@ def _normalize(path: Path, explain: bool) -> int:
 
 
 def _validate(out_dir: Path) -> int:
+    """The expectations run again over the published CSV files, once they are checked to be the whole
+    set their package records (not a mix left by a run killed while switching its files in)."""
     import pandas as pd
 
-    from pipeline.export import to_frame, write_json
+    from pipeline.export import json_bytes, to_frame
+    from pipeline.output_set import PACKAGE, OutputSet, mismatches, recorded_files
     from pipeline.schemas import schema_names
     from pipeline.validate.suites import summarise, validate_tables
 
-    frames = {}
-    for name in schema_names():
-        path = out_dir / f"{name}.csv"
-        if not path.exists():
-            raise PipelineError(f"{path}: missing; run `make run` first to write the tables.")
-        rows = pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
-        frames[name] = to_frame(name, rows)
-    report = validate_tables(frames)
-    previous = out_dir / "validation.json"
-    if previous.exists():  # keep the run's summaries (the city panel's correlation) beside the outcomes
-        kept = json.loads(previous.read_text(encoding="utf-8"))
+    with OutputSet(out_dir) as files:
+        problems = mismatches(out_dir)
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if problems:
+            return 1
+        frames = {}
+        for name in schema_names():
+            path = out_dir / f"{name}.csv"
+            if not path.exists():
+                raise PipelineError(f"{path}: missing; run `make run` first to write the tables.")
+            rows = pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+            frames[name] = to_frame(name, rows)
+        report = validate_tables(frames)
+        kept = json.loads((out_dir / "validation.json").read_text(encoding="utf-8"))
+        # keep the run's summaries (the city panel's correlation) beside the outcomes
         report.update({k: v for k, v in kept.items() if k not in report})
-    write_json(out_dir / "validation.json", report)
+        files.write("validation.json", json_bytes(report))
+        package = json.loads((out_dir / PACKAGE).read_text(encoding="utf-8"))
+        files.switch(package, {k: v for k, v in recorded_files(out_dir).items() if k != "validation.json"})
     for line in summarise(report):
         print(line)
     return 0 if report["success"] else 1

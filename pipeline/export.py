@@ -1,15 +1,15 @@
-"""Tables to ``output/NAME.csv`` (UTF-8 with a byte-order mark, which Excel needs to read Chinese text
-and which pandas, DuckDB and pyarrow skip) and ``output/NAME.parquet``: typed, ordered, written atomically.
+"""Tables as ``NAME.csv`` (UTF-8 with a byte-order mark, which Excel needs to read Chinese text and
+which pandas, DuckDB and pyarrow skip) and ``NAME.parquet``: typed and ordered; files written atomically.
 
 Column order, types and row order come from the table's schema, so two runs over the same inputs
-write byte-identical files, and a reader never sees a half-written file (each file is written to a
-temporary name in the same folder and renamed into place).
+write byte-identical files; pipeline.output_set switches a run's files into the output folder as one set.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -47,39 +47,51 @@ def _typed(values, kind: str):
     return pd.to_numeric(values.mask(values.eq(""), None), errors="raise").astype(_PANDAS_TYPES[kind])
 
 
-def write_table(frame, name: str, out_dir: Path) -> None:
+def table_files(frame, name: str) -> dict[str, bytes]:
+    """``NAME.csv`` and ``NAME.parquet`` of a table. The CSV, which spreadsheets open, has its formula-like
+    cells prefixed with an apostrophe (see pipeline.publish); the Parquet file keeps every value as it is."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    csv_text = frame.to_csv(index=False, lineterminator="\n")
-    atomic_write(out_dir / f"{name}.csv", csv_text.encode("utf-8-sig"))
+    from pipeline.publish import spreadsheet_safe
+
     arrow_types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
     schema = pa.schema([(f["name"], arrow_types[f.get("type", "string")]) for f in load_schema(name).fields])
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     buffer = pa.BufferOutputStream()
     pq.write_table(table, buffer, compression="zstd")
-    atomic_write(out_dir / f"{name}.parquet", buffer.getvalue().to_pybytes())
+    return {f"{name}.csv": csv_text(spreadsheet_safe(frame, name)).encode("utf-8-sig"),
+            f"{name}.parquet": buffer.getvalue().to_pybytes()}
 
 
-def write_json(path: Path, payload) -> None:
-    atomic_write(path, (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+_QUOTED_OR_RECORD_END = re.compile(r'("[^"]*(?:""[^"]*)*")|\r\n')
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def csv_text(frame) -> str:
+    """The frame as CSV with \\n record ends, every field that holds a line break (\\n or \\r) quoted.
+    Python's csv writer quotes a field holding a character of its line terminator: written with \\r\\n it
+    quotes both kinds, and the record ends outside quoted fields then become \\n."""
+    text = frame.to_csv(index=False, lineterminator="\r\n")
+    return _QUOTED_OR_RECORD_END.sub(lambda match: match.group(1) or "\n", text)
+
+
+def json_bytes(payload) -> bytes:
+    return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place, so a reader never
+    sees half a file; whatever fails (a full disk, on write or on close), the temporary file is removed.
+    The file gets the permissions the user's umask gives, and no more than ``mode``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False) as handle:
-        handle.write(data)
-        tmp = Path(handle.name)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        _readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _readable(path: Path) -> None:
-    """Temporary files are private; a published file gets the permissions the user's umask gives."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask & (0o666 if mode is None else mode))
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

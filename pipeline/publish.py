@@ -10,20 +10,36 @@ from pipeline.schemas import load_schema
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise_formulas(tables: dict[str, list[dict]], quality: list[QualityRecord] | None) -> None:
-    """Prefix text cells that a spreadsheet would read as a formula with an apostrophe, in place; each
-    one is a data_quality row, unless ``quality`` is None (the data_quality table itself)."""
+def formula_cells(tables: dict[str, list[dict]]) -> list[QualityRecord]:
+    """A data_quality row for each text cell the CSV export prefixes with an apostrophe (a spreadsheet
+    would run it as a formula); the rows themselves, and so the Parquet files, keep the true value."""
+    records = []
     for name, rows in tables.items():
-        text_columns = [f["name"] for f in load_schema(name).fields if f.get("type", "string") == "string"]
-        for row in rows:
-            for column in text_columns:
+        for column in _text_columns(name):
+            for row in rows:
                 value = row.get(column)
                 if isinstance(value, str) and value.startswith(_FORMULA_START):
-                    row[column] = "'" + value
-                    if quality is not None:
-                        quality.append(QualityRecord(row.get("source_id", ""), row.get("location", ""), name,
-                                                     "text cell that a spreadsheet would run as a formula",
-                                                     value, row[column], "prefixed with an apostrophe"))
+                    records.append(QualityRecord(row.get("source_id", ""), row.get("location", ""), name,
+                                                 "text cell that a spreadsheet would run as a formula", value,
+                                                 "'" + value, "prefixed with an apostrophe in the CSV file; the "
+                                                 "Parquet file keeps the value"))
+    return records
+
+
+def spreadsheet_safe(frame, name: str):
+    """A copy of the table for the CSV file: text cells a spreadsheet would run as a formula prefixed
+    with an apostrophe."""
+    frame = frame.copy()
+    for column in _text_columns(name):
+        values = frame[column]
+        risky = values.str.startswith(_FORMULA_START).fillna(False)
+        if risky.any():
+            frame[column] = values.mask(risky, "'" + values)
+    return frame
+
+
+def _text_columns(name: str) -> list[str]:
+    return [f["name"] for f in load_schema(name).fields if f.get("type", "string") == "string"]
 
 
 def datapackage(tables: list[str], sources: list[dict]) -> dict:

@@ -22,6 +22,7 @@ class Source:
     doc: Document | None = None
     lines: list[str] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
+    mode: int = 0o600  # the file's permission bits: what is cached from it gets no more
 
 
 def log(message: str) -> None:
@@ -29,9 +30,10 @@ def log(message: str) -> None:
 
 
 def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
-                 cache: Path | None = None, out_dir: Path | None = None) -> list[Source]:
-    """Every file of raw/ read and normalised (in ``workers`` processes, from ``cache`` when the same
-    bytes were read by the same code before), in file-name order whatever the number of workers."""
+                 cache: Path | None = None, out_dir: Path | None = None, budget=None) -> list[Source]:
+    """Every file of raw/ read and normalised (in ``workers`` processes, each source within ``budget``,
+    from ``cache`` when the same bytes were read by the same code before), in file-name order whatever
+    the number of workers."""
     from pipeline.manifest import MANIFEST, discover, load_manifest, readable_name, unread_folders
     from pipeline.cache import prune
     from pipeline.prepare import cache_name, prepare_all
@@ -57,7 +59,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         log(f"warning: {why}")
         quality.append(QualityRecord(folder_name, f"{raw_dir.name}/{folder_name}/", "sources", "folder not read",
                                      folder_name, "", why))
-    prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], workers, cache)
+    prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], raw_dir, cache, workers, budget)
     ids = unique_ids(files, names)
     # Of several files with the same bytes, the one the manifest describes is kept (else the first by name).
     canonical: dict[str, str] = {}
@@ -103,9 +105,9 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         for message in messages:
             log(f"warning: {name}: {message}")
         quality.extend(repair_records(doc, done.repairs))
-        sources.append(Source(row, doc, done.lines, done.repairs))
+        sources.append(Source(row, doc, done.lines, done.repairs, done.mode))
     if cache is not None:
-        prune(cache, {cache_name(done.doc.sha256) for done in prepared if done.doc is not None}, ".pickle")
+        prune(cache, {cache_name(done.doc.sha256) for done in prepared if done.doc is not None})
     return sources
 
 
@@ -144,29 +146,34 @@ def repair_records(doc: Document, repairs: list[Repair]) -> list[QualityRecord]:
     return records
 
 
-def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True) -> int:
+def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True, budget=None) -> int:
+    """One run into ``out_dir``: its files are switched in as a whole set at the end, one run at a time
+    (see pipeline.output_set); SIGTERM stops it like Ctrl-C, children first."""
+    from pipeline.children import stop_on_signals
+    from pipeline.output_set import OutputSet
     from pipeline.validate.suites import SuiteRunner
 
-    runner = SuiteRunner()  # imports great-expectations on the other core while sources are read
-    try:
-        return _run(raw_dir, out_dir, workers, use_cache, runner)
-    finally:
-        runner.close()
+    with stop_on_signals(), OutputSet(out_dir) as files:
+        runner = SuiteRunner()  # imports great-expectations on the other core while sources are read
+        try:
+            return _run(raw_dir, out_dir, workers, use_cache, budget, runner, files)
+        finally:
+            runner.close()
 
 
-def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) -> int:
-    from pipeline.export import atomic_write, to_frame, write_json, write_table
+def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, budget, runner, files) -> int:
+    from pipeline.export import json_bytes, table_files, to_frame
     from pipeline.report import render
     from pipeline.validate.suites import summarise, validate_tables
 
     from pipeline.build import build_tables
     from pipeline.curated import Corrections, load_corrections
-    from pipeline.publish import datapackage, neutralise_formulas
+    from pipeline.publish import datapackage, formula_cells
 
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
     cache = out_dir / ".cache" if use_cache else None
-    sources = read_sources(raw_dir, quality, workers, cache, out_dir)
+    sources = read_sources(raw_dir, quality, workers, cache, out_dir, budget)
     try:
         corrections = load_corrections(raw_dir)
         corrections_failed = False
@@ -176,18 +183,18 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner) ->
     log(f"  {len(sources)} sources read; extracting and reconciling tables")
     tables, summaries = build_tables(sources, corrections, quality,
                                      cache / "findings" if cache else None)
-    neutralise_formulas(tables, quality)
+    quality.extend(formula_cells(tables))
     tables["data_quality"] = [vars(q) for q in quality]
-    neutralise_formulas({"data_quality": tables["data_quality"]}, None)
     frames = {name: to_frame(name, rows) for name, rows in tables.items()}
     log(f"  {len(frames)} tables built; validating")
     report = validate_tables(frames, cache / "validation" if cache else None, runner)
     report.update(summaries)
     for name, frame in frames.items():
-        write_table(frame, name, out_dir)
-    write_json(out_dir / "validation.json", report)
-    write_json(out_dir / "datapackage.json", datapackage(list(frames), tables["sources"]))
-    atomic_write(out_dir / "report.html", render(tables, report).encode("utf-8"))
+        for file_name, data in table_files(frame, name).items():
+            files.write(file_name, data)
+    files.write("validation.json", json_bytes(report))
+    files.write("report.html", render(tables, report).encode("utf-8"))
+    files.switch(datapackage(list(frames), tables["sources"]))
     failed = [s.row for s in sources if s.row["status"] == "failed"]
     statuses = Counter(s.row["status"] for s in sources)
     claims = Counter(c["status"] for c in tables["claims"])

@@ -352,11 +352,11 @@ def test_a_rerun_takes_each_sources_findings_and_validation_from_the_cache(seed_
                         or original(lines, locations))
     run(raw, again)
     assert searched == [4]
-    assert len(list((again / ".cache" / "findings").glob("*.pickle"))) == 6
+    assert len(list((again / ".cache" / "findings").glob("*.entry"))) == 6
     (raw / "extra.txt").unlink()
     run(raw, again)  # a source taken away: its cached reading and findings go too
-    assert len(list((again / ".cache" / "findings").glob("*.pickle"))) == 5
-    assert len(list((again / ".cache").glob("*.pickle"))) == 5
+    assert len(list((again / ".cache" / "findings").glob("*.entry"))) == 5
+    assert len(list((again / ".cache").glob("*.entry"))) == 5
 
 
 def test_a_damaged_cache_is_a_miss_not_a_crash(seed_run, tmp_path):
@@ -372,7 +372,7 @@ def test_a_damaged_cache_is_a_miss_not_a_crash(seed_run, tmp_path):
     cache = again / ".cache"
     damage = [lambda data: data[:20], lambda data: b"\x80\x04garbage", lambda data: pickle.dumps({"a": 1}),
               lambda data: b"{}"]
-    for n, path in enumerate(sorted(cache.rglob("*.json")) + sorted(cache.rglob("*.pickle"))):
+    for n, path in enumerate(sorted(cache.rglob("*.json")) + sorted(cache.rglob("*.entry"))):
         path.write_bytes(damage[n % len(damage)](path.read_bytes()))
     assert run(ROOT / "raw", again) == 0
     for path in sorted(out.glob("*.csv")):
@@ -386,10 +386,10 @@ def test_a_cache_that_cannot_be_written_is_said_once_and_the_run_goes_on(seed_ru
     _, out = seed_run
     write = export.atomic_write
 
-    def read_only_cache(path, data):
+    def read_only_cache(path, data, mode=None):
         if ".cache" in path.parts:
             raise PermissionError(13, "Permission denied")
-        write(path, data)
+        write(path, data, mode)
 
     monkeypatch.setattr(export, "atomic_write", read_only_cache)
     again = tmp_path / "again"

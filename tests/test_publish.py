@@ -1,4 +1,5 @@
-"""Publishing: formula injection neutralised and recorded; the Data Package describes every table."""
+"""Publishing: formula injection neutralised in the CSV and recorded, the Parquet keeping the true value;
+the Data Package describes every table."""
 
 from __future__ import annotations
 
@@ -6,20 +7,27 @@ import csv
 import json
 
 from conftest import ROOT
-from pipeline.publish import neutralise_formulas
+from pipeline.export import table_files, to_frame
+from pipeline.publish import formula_cells
 
 
-def test_formula_cells_are_prefixed_and_recorded():
-    tables = {"unknown_rankings": [
-        {"source_id": "web", "table_no": 1, "rank": 1, "name": "=HYPERLINK(\"x\")", "city": "", "province": "",
-         "adcode": "", "location": "line 3"},
-        {"source_id": "web", "table_no": 1, "rank": 2, "name": "深圳市", "city": "", "province": "", "adcode": "",
-         "location": "line 4"}]}
-    quality = []
-    neutralise_formulas(tables, quality)
-    assert [r["name"] for r in tables["unknown_rankings"]] == ["'=HYPERLINK(\"x\")", "深圳市"]
-    record, = quality
-    assert (record.source_id, record.location, record.raw) == ("web", "line 3", "=HYPERLINK(\"x\")")
+def test_formula_cells_are_prefixed_in_the_csv_and_recorded_while_parquet_keeps_the_value(tmp_path):
+    import io
+
+    import pandas as pd
+
+    rows = [{"source_id": "web", "table_no": 1, "rank": 1, "name": "=HYPERLINK(\"x\")", "city": "", "province": "",
+             "adcode": "", "location": "line 3"},
+            {"source_id": "web", "table_no": 1, "rank": 2, "name": "深圳市", "city": "", "province": "", "adcode": "",
+             "location": "line 4"}]
+    record, = formula_cells({"unknown_rankings": rows})
+    assert (record.source_id, record.location, record.raw, record.resolved) == (
+        "web", "line 3", "=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")")
+    assert rows[0]["name"] == "=HYPERLINK(\"x\")"  # the rows are not edited
+    files = table_files(to_frame("unknown_rankings", rows), "unknown_rankings")
+    csv_names = pd.read_csv(io.BytesIO(files["unknown_rankings.csv"]), keep_default_na=False)["name"].tolist()
+    assert csv_names == ["'=HYPERLINK(\"x\")", "深圳市"]
+    assert pd.read_parquet(io.BytesIO(files["unknown_rankings.parquet"]))["name"].tolist() == ["=HYPERLINK(\"x\")", "深圳市"]
 
 
 def test_datapackage_describes_every_published_table(seed_run):

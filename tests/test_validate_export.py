@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.export import to_frame, write_table
+from pipeline.export import table_files, to_frame
 from pipeline.schemas import load_schema
 import pytest
 
@@ -50,7 +50,7 @@ def test_unchanged_tables_reuse_their_stored_outcome(gaz, tmp_path, monkeypatch)
     names = [d.name for d in gaz.city_divisions() if d.level == "prefecture"][:100]
     frames = {"ccid2020_top100": to_frame("ccid2020_top100", top_rows(names))}
     first = validate_tables(frames, tmp_path)
-    stored = list(tmp_path.glob("*.json"))
+    stored = list(tmp_path.glob("*.entry"))
     assert first["tables"]["ccid2020_top100"]["rows"] == 100 and len(stored) == 1
 
     def not_expected(pending):
@@ -62,8 +62,8 @@ def test_unchanged_tables_reuse_their_stored_outcome(gaz, tmp_path, monkeypatch)
     changed = top_rows(names[:99] + [names[0]])
     again = validate_tables({"ccid2020_top100": to_frame("ccid2020_top100", changed)}, tmp_path)
     # the outcome of the table as it was is pruned: the cache holds what the last run used
-    assert again["success"] is False and list(tmp_path.glob("*.json")) != stored
-    assert len(list(tmp_path.glob("*.json"))) == 1
+    assert again["success"] is False and list(tmp_path.glob("*.entry")) != stored
+    assert len(list(tmp_path.glob("*.entry"))) == 1
 
 
 def test_suite_runner_gives_the_in_process_outcome_and_reports_failures(gaz):
@@ -107,12 +107,14 @@ def test_to_frame_orders_rows_and_types_columns():
     assert str(frame["rank"].dtype) == "Int64" and frame["flags"].tolist() == ["", ""]
 
 
-def test_write_table_leaves_no_temporary_files(tmp_path):
+def test_table_files_are_typed_csv_and_parquet():
+    import io
+
     frame = to_frame("ccid2020_top100", [
         {"rank": 1, "city": "深圳市", "province": "广东省", "adcode": "440300", "n_sources": 2, "flags": "",
          "region": "华南", "division": "东部"}])
-    write_table(frame, "ccid2020_top100", tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ccid2020_top100.csv", "ccid2020_top100.parquet"]
-    assert (tmp_path / "ccid2020_top100.csv").read_text(encoding="utf-8") == (
+    files = table_files(frame, "ccid2020_top100")
+    assert sorted(files) == ["ccid2020_top100.csv", "ccid2020_top100.parquet"]
+    assert files["ccid2020_top100.csv"].decode("utf-8") == (
         "\ufeffrank,city,province,adcode,n_sources,flags,region,division\n1,深圳市,广东省,440300,2,,华南,东部\n")
-    assert pd.read_parquet(tmp_path / "ccid2020_top100.parquet")["adcode"].tolist() == ["440300"]
+    assert pd.read_parquet(io.BytesIO(files["ccid2020_top100.parquet"]))["adcode"].tolist() == ["440300"]
