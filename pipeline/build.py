@@ -66,6 +66,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     from pipeline.reconcile.gazetteer import gazetteer
     from pipeline.reconcile.panel import city_panel
     from pipeline.reconcile.regions import attach_regions, distribution
+    from pipeline.reconcile.unread import flag_unread, unread_spans
 
     ctx = Context(gazetteer(), quality, cache)
     readable = sorted((s for s in sources if s.doc is not None), key=priority)
@@ -73,7 +74,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
     rival = tahaoo_tables(readable, ctx)
     top, by_source, unknown = top100_tables(readable, sources, ctx)
     attach_regions(top, paper["ccid2020_regions"], quality)
-    panel, panel_summary = city_panel(top, rival["tahaoo2020_scores"], ctx.gaz)
+    panel, panel_summary = city_panel(top, rival["tahaoo2020_scores"], ctx.gaz, quality)
     claims = claims_rows(readable, paper, ctx)
     tables = {
         "sources": [s.row for s in sources],
@@ -88,6 +89,7 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         "unknown_rankings": unknown,
     }
     tables["claims"] = check_claims(claims, tables, _discrepancies())
+    flag_unread(tables, {s.doc.source_id: unread_spans(s.repairs, s.doc.locations) for s in readable}, quality)
     ctx.save()
     return tables, {"city_panel": panel_summary}
 

@@ -8,10 +8,14 @@ Patterns, not sentences: a new repost that says the same thing in other words yi
 - top_n: cities listed as the top N (位列…前五名);
 - rank_range: the cities at ranks M to N (排名第二至第五位的城市分别是…);
 - structure: the framework's counts (6个方面, 14个二级指标, 34个三级指标);
-- stage: the cities in a development stage (单元数字化(60-70分,62个));
+- stage: the cities in a development stage (单元数字化(60-70分,62个)); the stage table is read from
+  such sentences, so a claim is verified only by a stage row read elsewhere; checked against the row
+  read from its own sentence, it is unverifiable unless the stages fail to add up to the top-100;
 - any other percentage: recorded as unverifiable (数字经济占GDP比重36.2%).
-Each claim is scoped to the edition it speaks of (a year named in its sentence, else the source's
-edition); a claim about another edition is out_of_scope, with what the 2020 tables would give.
+Each claim is scoped to the edition of the ranking it speaks of: the year of a ranking or report its
+sentence names (《2021中国城市数字化转型白皮书》, 2020年数字城市百强), else the source's edition. Other
+years in a sentence (2019年,我国数字经济…, 预计到2030年) are what the claim is about, not an edition.
+A claim about another edition is out_of_scope, with what the 2020 tables would give.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ from pipeline.numerals import as_number
 from pipeline.reconcile.gazetteer import Gazetteer
 
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
-_YEAR = re.compile(r"(20\d\d)\s*(?:年|中国|数字|\d|$)")
 _TITLE_YEAR = re.compile(r"《[^》]*?(20\d\d)[^》]*》")
+# a year that names a ranking (2020年数字城市百强, 2021中国城市数字化转型白皮书), not any year in a sentence
+# (2019年,我国数字经济…; 预计到2030年…)
+_RANKING_YEAR = re.compile(r"(?<![\d-])(20\d\d)(?!\d)\s*年?度?\s*[\u4e00-\u9fff]{0,10}?"
+                           r"(?:百强|排名|排行|榜单|白皮书|指数|评估|报告)")
 _NUM = r"(?:\d+|[一二两三四五六七八九十]+)"
 _GROUP = r"(?P<names>[\u4e00-\u9fff]{2,8}(?:\s*[、和及与]\s*[\u4e00-\u9fff]{2,8})*)"
 _SHARE = re.compile(_GROUP + r"(?:" + _NUM + r"个?省(?:份)?|地区)?[^。；;%,，、]{0,20}?占比?(?:为|达|达到|约为|约|超过)?\s*"
@@ -189,11 +196,14 @@ def _cities(names: str, gaz: Gazetteer) -> list[str]:
 
 
 def _edition(sentence: str, source_edition: int | None) -> int | None:
-    titled = _TITLE_YEAR.findall(sentence)
-    if titled:
-        return int(titled[-1])
-    years = [int(y) for y in _YEAR.findall(sentence)]
-    return max(years) if years else source_edition
+    named = named_edition(sentence)
+    return named if named is not None else source_edition
+
+
+def named_edition(sentence: str) -> int | None:
+    """The year of the ranking or report a sentence names, or None when it names none."""
+    named = _TITLE_YEAR.findall(sentence) or _RANKING_YEAR.findall(sentence)
+    return int(named[-1]) if named else None
 
 
 def check_claims(claims: list[Claim], tables: dict[str, list[dict]], discrepancies: dict[str, str]) -> list[dict]:
@@ -214,6 +224,7 @@ def check_claims(claims: list[Claim], tables: dict[str, list[dict]], discrepanci
             "edition": claim.edition, "text": claim.text, "status": status, "expected": claim.stated,
             "computed": computed, "evidence": evidence, "claim_key": claim.key, "location": claim.location,
             "kind": claim.kind, "known_discrepancy": discrepancies.get(claim.key, "") if status == "contradicted" else "",
+            "flags": "",
         })
     return rows
 
@@ -256,9 +267,14 @@ def _compute(claim: Claim, tables: dict[str, list[dict]]) -> tuple[str, str, boo
         row = next((s for s in stages if s["stage"] == claim.subjects[0]), None)
         if row is None or not top:
             return "", "no stage table or top list", None
-        holds = row["n_cities"] == claim.value and total == len(top)
-        return (f"{row['n_cities']} (stages add up to {total} of {len(top)} cities)",
-                f"ccid2020_stages {claim.subjects[0]}; ccid2020_top100 rows", holds)
+        computed = f"{row['n_cities']} (stages add up to {total} of {len(top)} cities)"
+        if row["n_cities"] != claim.value or total != len(top):
+            return computed, f"ccid2020_stages {claim.subjects[0]}; ccid2020_top100 rows", False
+        if claim.source_id in row.get("source_ids", "").split(";") and row.get("location") == claim.location:
+            # the stage table was read from this very sentence: agreeing with it proves nothing
+            return computed, (f"ccid2020_stages {claim.subjects[0]} is read from this same sentence, so it cannot "
+                              f"confirm it; independently, only the stages' sum matches the top-100 ({len(top)})"), None
+        return computed, f"ccid2020_stages {claim.subjects[0]} (from {row.get('source_ids')}, {row.get('location')})", True
     return "", "no table holds this figure", None
 
 

@@ -58,7 +58,7 @@ def test_same_stage_from_two_sources_is_merged():
     """Two sources stating the same values give one row naming both sources."""
     rows = stage_rows([("paper", stage("融合发展", 70, 85, 33)), ("mirror", stage("融合发展", 70, 85, 33, "line 9"))], [])
     assert rows == [{"stage": "融合发展", "score_min": 70, "score_max": 85, "n_cities": 33,
-                     "source_ids": "mirror;paper", "location": "line 1"}]
+                     "source_ids": "mirror;paper", "location": "line 1", "flags": ""}]
 
 
 def test_stage_stated_differently_keeps_the_first_source_and_records_the_other():

@@ -85,6 +85,6 @@ def merge_cases(found: list[tuple[str, Case]], gaz: Gazetteer, quality: list[Qua
                     f"kept as bullet {number} of {where}; absent from {', '.join(sorted(set(all_sources) - set(sources)))}"))
             rows.append({
                 "domain": domain, "city": city, "title": title, "bullet_no": number,
-                "bullet": _pick(versions, "bullet", quality, where), "source_ids": ";".join(sources),
+                "bullet": _pick(versions, "bullet", quality, where), "source_ids": ";".join(sources), "flags": "",
             })
     return rows

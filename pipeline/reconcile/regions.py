@@ -36,7 +36,7 @@ def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[Q
                                              assigned[province.name][0], "first region kept"))
                 continue
             assigned.setdefault(province.name, (region.name, source_id))
-    return [{"region": region, "province": province, "source_id": source}
+    return [{"region": region, "province": province, "source_id": source, "flags": ""}
             for province, (region, source) in assigned.items()]
 
 

@@ -12,7 +12,8 @@ def stage_rows(found: list[tuple[str, Stage]], quality: list[QualityRecord]) -> 
         values = {"score_min": stage.score_min, "score_max": stage.score_max, "n_cities": stage.n_cities}
         row = merged.get(stage.name)
         if row is None:
-            merged[stage.name] = {"stage": stage.name, **values, "source_ids": source_id, "location": stage.location}
+            merged[stage.name] = {"stage": stage.name, **values, "source_ids": source_id, "location": stage.location,
+                                  "flags": ""}
             continue
         if any(row[k] != v for k, v in values.items()):
             quality.append(QualityRecord(source_id, stage.location, "ccid2020_stages",

@@ -256,6 +256,7 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
                 "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
                 "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,
                 "province_inferred": res.province_inferred, "table_no": t.table.table_no, "location": location,
+                "flags": ";".join(sorted(set(res.flags))),
             })
             if not agrees and rank in winners:
                 winner = next(r for r in rows if r["rank"] == rank)
@@ -273,10 +274,10 @@ def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTa
         for rank, res, location, _ in resolved.rows:
             rows.append({"source_id": source_id, "table_no": table.table_no, "rank": rank, "name": res.raw,
                          "city": res.city.name if res.city else "", "province": res.province_name,
-                         "adcode": res.adcode, "location": location})
+                         "adcode": res.adcode, "location": location, "flags": ";".join(sorted(set(res.flags)))})
         return rows
     for row in table.rows:
         rows.append({"source_id": source_id, "table_no": table.table_no, "rank": row.rank,
                      "name": " | ".join(row.fields), "city": "", "province": "", "adcode": "",
-                     "location": row.location})
+                     "location": row.location, "flags": "not_a_city_ranking"})
     return rows
