@@ -271,7 +271,7 @@ def test_correction_file_closes_a_gap(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "raw", raw)
     shandong = ["济南市", "青岛市", "烟台市", "潍坊市", "淄博市", "威海市", "临沂市", "济宁市", "泰安市", "东营市"]
-    entry = '[[domain_cities]]\ndomain = "数字政务"\nprovince = "山东省"\nprovenance = "test"\ncities = [{}]\n'
+    entry = '[[domain_cities]]\nedition = "ccid2020"\ndomain = "数字政务"\nprovince = "山东省"\nprovenance = "test"\ncities = [{}]\n'
     (raw / "corrections" / "shandong.toml").write_text(
         entry.format(", ".join(f'"{c}"' for c in shandong + ["滨州市"])), encoding="utf-8")
     assert run(raw, tmp_path / "full") in (0, 1)

@@ -59,20 +59,20 @@ def test_tables_are_recognised_by_content():
 def test_score_rows_take_the_tier_from_the_caption(gaz):
     quality = []
     rows = tahaoo.score_rows("s", table("2、省会城市指数得分排名:\n排名 | 城市 | 得分 |\n1 | 湖北武汉市 | 80.5 |\n"
-                                        "2 | 成都天府新区 | 79.0 |\n"), gaz, quality)
+                                        "2 | 成都天府新区 | 79.0 |\n"), gaz, quality, "tahaoo2020_scores")
     assert [(r["tier"], r["rank"], r["city"], r["district"], r["score"]) for r in rows] == [
         ("省会城市", 1, "武汉市", "", 80.5), ("省会城市", 2, "成都市", "天府新区", 79.0)]
 
 
 def test_merged_province_label_is_kept_and_flagged(gaz):
     quality = []
-    row, = tahaoo.grade_rows("s", table("排名 | 省 | 指数 |\n7 | 西藏+西藏边防 | AA |\n"), gaz, quality)
+    row, = tahaoo.grade_rows("s", table("排名 | 省 | 指数 |\n7 | 西藏+西藏边防 | AA |\n"), gaz, quality, "tahaoo2020_province_grades")
     assert (row["province"], row["label"], row["flags"]) == ("西藏自治区", "西藏+西藏边防", "merged_label")
     assert quality[0].issue == "one grade for a merged label"
 
 
 def test_apps_one_row_per_app():
-    rows = tahaoo.app_rows("s", table("排名 | APP | 公司 |\n3 | 甲、乙、丙 | 某科技有限公司 |\n"), [])
+    rows = tahaoo.app_rows("s", table("排名 | APP | 公司 |\n3 | 甲、乙、丙 | 某科技有限公司 |\n"), None, [], "tahaoo2020_apps")
     assert [(r["rank"], r["app"], r["position"]) for r in rows] == [(3, "甲", 1), (3, "乙", 2), (3, "丙", 3)]
 
 
@@ -80,7 +80,7 @@ def test_towns_checked_against_the_gazetteer(gaz):
     items = ["浙江省杭州市余杭区良渚街道"] * 49 + ["广东省桂林市阳朔县兴坪镇", "湖南省长纱市浏阳市大瑶镇"]
     (location, found), = tahaoo.find_town_lines(["、".join(items)], ["line 9"])
     quality = []
-    rows = tahaoo.town_rows("s", location, found, gaz, quality)
+    rows = tahaoo.town_rows("s", location, found, gaz, quality, "tahaoo2020_smart_towns")
     assert rows[0]["county"] == "余杭区" and rows[0]["town"] == "良渚街道"
     assert rows[49]["flags"] == "province_mismatch"
     assert (rows[50]["city"], rows[50]["county"], rows[50]["flags"]) == ("长沙市", "浏阳市", "misspelt_city")

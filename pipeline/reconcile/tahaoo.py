@@ -82,36 +82,36 @@ _ACTIONS = {"renamed": "resolved to the division as named today, flagged",
             "province_mismatch": "the province the city lies in is used, flagged; the province as filed is in raw"}
 
 
-def index_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[dict]:
+def index_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     match = _SERIES.match(table.header[1])
     series = match.group("name").strip() if match else table.header[1]
     if _DAMAGE.search(series) or not match:
-        _record(quality, source_id, table.location, "tahaoo2020_index_top10", "series name unreadable in the header",
+        _record(quality, source_id, table.location, published, "series name unreadable in the header",
                 table.header[1], series, "kept as written (the header's text is damaged), flagged")
     rows = []
     for rank, row in enumerate(table.rows, start=1):
         place = resolve_place(row.cells[0], gaz)
-        flags = _place_flags(place, source_id, row.location, "tahaoo2020_index_top10", quality)
+        flags = _place_flags(place, source_id, row.location, published, quality)
         rows.append({"series": series, "rank": rank, "city": place.city.name if place.city else row.cells[0],
                      "index": float(row.cells[1]), "name": row.cells[0], "adcode": place.adcode,
                      "flags": ";".join(flags), "source_id": source_id, "location": row.location})
     return rows
 
 
-def score_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[dict]:
+def score_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     match = _TIER.match(table.caption)
     tier = match.group("name").strip() if match else table.caption
     rows = []
     for row in table.rows:
         place = resolve_place(row.cells[1], gaz)
-        flags = _place_flags(place, source_id, row.location, "tahaoo2020_scores", quality)
+        flags = _place_flags(place, source_id, row.location, published, quality)
         rows.append({"tier": tier, "rank": int(row.cells[0]), "name": row.cells[1], **_place_columns(place),
                      "score": float(row.cells[2]), "flags": ";".join(flags), "source_id": source_id,
                      "location": row.location})
     return rows
 
 
-def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[dict]:
+def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     rows = []
     for row in table.rows:
         label = row.cells[1]
@@ -121,12 +121,12 @@ def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[di
         flags = []
         if len(parts) > 1:
             flags.append("merged_label")
-            _record(quality, source_id, row.location, "tahaoo2020_province_grades", "one grade for a merged label",
+            _record(quality, source_id, row.location, published, "one grade for a merged label",
                     label, ", ".join(sorted(p.name for p in provinces)), "kept the source label; resolved to the province")
         province = sorted(provinces, key=lambda p: p.adcode)[0] if provinces else None
         if province is None:
             flags.append("unresolved")
-            _record(quality, source_id, row.location, "tahaoo2020_province_grades", "province not in the gazetteer",
+            _record(quality, source_id, row.location, published, "province not in the gazetteer",
                     label, "", "kept, flagged")
         rows.append({"rank": int(row.cells[0]), "province": province.name if province else label, "grade": row.cells[2],
                      "label": label, "adcode": province.adcode if province else "", "flags": ";".join(flags),
@@ -134,12 +134,12 @@ def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[di
     return rows
 
 
-def app_rows(source_id: str, table: Table, quality) -> list[dict]:
+def app_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     rows = []
     for row in table.rows:
         apps = [a.strip() for a in re.split(r"[、,，]", row.cells[1]) if a.strip()]
         if not apps:
-            _record(quality, source_id, row.location, "tahaoo2020_apps", "rank with no app", row.raw, "", "dropped")
+            _record(quality, source_id, row.location, published, "rank with no app", row.raw, "", "dropped")
         for position, app in enumerate(apps, start=1):
             rows.append({"rank": int(row.cells[0]), "app": app, "company": row.cells[2], "position": position,
                          "flags": "", "source_id": source_id, "location": row.location})
@@ -156,13 +156,12 @@ def find_town_lines(lines: list[str], locations: list[str]) -> list[tuple[str, l
     return found
 
 
-def town_rows(source_id: str, location: str, items: list[str], gaz: Gazetteer, quality) -> list[dict]:
+def town_rows(source_id: str, location: str, items: list[str], gaz: Gazetteer, quality, published: str) -> list[dict]:
     rows = []
-    table = "tahaoo2020_smart_towns"
     for position, item in enumerate(items, start=1):
         where = f"{location} item {position}"
         place = resolve_place(item, gaz)
-        flags = _place_flags(place, source_id, where, table, quality, remainder_is_town=True)
+        flags = _place_flags(place, source_id, where, published, quality, remainder_is_town=True)
         rows.append({"position": position, "province": place.province.name if place.province else "",
                      "city": place.city.name if place.city else "", "county": place.county.name if place.county else "",
                      "town": place.remainder, "flags": ";".join(flags), "raw": item,
