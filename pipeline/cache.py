@@ -52,12 +52,16 @@ def _fingerprint(modules: tuple[str, ...]) -> str:
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))",
                      re.MULTILINE)
 _PACKAGE_FILE = re.compile(r"package_file\(\s*[\"']([\w.]+)[\"']")
+_DYNAMIC = re.compile(r"(?:import_module|__import__)\((\s*f?[\"']([\w.]*))?")
 
 
 def import_closure(modules: tuple[str, ...]) -> tuple[set[Path], set[str]]:
     """(files of the pipeline that ``modules`` import, directly or through each other, package
     ``__init__`` files included; top-level names of the third-party packages they import or read data
-    from). Imports inside functions count too: the pipeline imports heavy libraries where it uses them."""
+    from). Imports inside functions count too: the pipeline imports heavy libraries where it uses them.
+    A module imported by a name made at run time (importlib's import_module, as pipeline.families loads
+    its families) counts for every module the name's written start can reach (there: the families
+    package; with no written start, the whole pipeline)."""
     files: set[Path] = set()
     external: set[str] = set()
     pending = list(modules)
@@ -86,7 +90,18 @@ def import_closure(modules: tuple[str, ...]) -> tuple[set[Path], set[str]]:
                 elif top and top not in sys.stdlib_module_names:
                     external.add(top)
         external.update(_PACKAGE_FILE.findall(text))
+        for literal, start in _DYNAMIC.findall(text):
+            reach = start.rpartition(".")[0] if literal else PACKAGE.name
+            if reach.split(".")[0] == PACKAGE.name:
+                pending.extend(_modules_under(reach))
     return files, external
+
+
+def _modules_under(package: str) -> list[str]:
+    """Every module of ``package`` (a pipeline package), its sub-packages' included."""
+    folder = PACKAGE.joinpath(*package.split(".")[1:])
+    return [".".join([PACKAGE.name, *path.relative_to(PACKAGE).with_suffix("").parts]).removesuffix(".__init__")
+            for path in sorted(folder.rglob("*.py")) if "__pycache__" not in path.parts]
 
 
 def _absolute(base: str, package: str) -> str:
@@ -207,7 +222,7 @@ def store(path: Path, value, mode: int | None = None) -> None:
     the file it came from); when the cache cannot be written (a read-only folder, a full disk) the run
     goes on without it, saying so once."""
     from pipeline import codec
-    from pipeline.export import atomic_write
+    from pipeline.atomic import atomic_write
 
     key = _key()
     if key is None:

@@ -51,7 +51,7 @@ class OutputSet:
 
     def write(self, name: str, data: bytes) -> None:
         """Stage one file of the set (nothing in OUT/ changes yet)."""
-        from pipeline.export import atomic_write
+        from pipeline.atomic import atomic_write
 
         try:
             atomic_write(self.staging / name, data)

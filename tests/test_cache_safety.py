@@ -261,11 +261,13 @@ for name, text in (("a.txt", SIMPLIFIED_TEXT), ("b.html", ranking_html("utf-8"))
     (folder / name).write_text(text, encoding="utf-8")
     read_and_normalise(folder / name, {}, (folder / name).read_bytes())
 reading = sorted(sys.modules[m].__file__ for m in sys.modules if m.startswith("pipeline"))
-from pipeline.run import read_sources
+from pipeline.sources import read_sources
 from pipeline.build import build_tables
 from pipeline.curated import Corrections
+from pipeline.editions import active_editions
+from pipeline.families import plan
 quality = []
-build_tables(read_sources(Path("raw"), quality), Corrections(), quality)
+build_tables(read_sources(Path("raw"), quality), plan(active_editions()), Corrections(), quality)
 finding = sorted(sys.modules[m].__file__ for m in sys.modules if m.startswith("pipeline"))
 print(json.dumps({"reading": reading, "finding": finding}))
 """

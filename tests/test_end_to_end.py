@@ -389,18 +389,18 @@ def test_a_damaged_cache_is_a_miss_not_a_crash(seed_run, tmp_path):
 
 
 def test_a_cache_that_cannot_be_written_is_said_once_and_the_run_goes_on(seed_run, tmp_path, monkeypatch, capsys):
-    from pipeline import export
+    from pipeline import atomic
     from pipeline.run import run
 
     _, out = seed_run
-    write = export.atomic_write
+    write = atomic.atomic_write
 
     def read_only_cache(path, data, mode=None):
         if ".cache" in path.parts:
             raise PermissionError(13, "Permission denied")
         write(path, data, mode)
 
-    monkeypatch.setattr(export, "atomic_write", read_only_cache)
+    monkeypatch.setattr(atomic, "atomic_write", read_only_cache)
     again = tmp_path / "again"
     assert run(ROOT / "raw", again) == 0
     assert capsys.readouterr().err.count("cannot be written (Permission denied)") == 1

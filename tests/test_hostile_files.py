@@ -108,7 +108,7 @@ def test_a_device_named_directly_is_refused_without_reading_it():
 
 @posix_only
 def test_a_named_pipe_as_the_manifest_does_not_hang_the_run(tmp_path):
-    from pipeline.run import read_sources
+    from pipeline.sources import read_sources
 
     shutil.copy(ROOT / "raw" / "rfidworld_repost_ccid2020.txt", tmp_path)
     os.mkfifo(tmp_path / "sources.toml")
