@@ -18,6 +18,7 @@ from functools import lru_cache
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift, html_remnants, pinyin, script, wrap_spaces
 from pipeline.normalize.columns import LineMap, StageMaps, placed
+from pipeline.normalize.frozen import Freezer, flagged_spans
 from pipeline.normalize.scan import lines_containing, lines_matching
 
 # Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
@@ -52,23 +53,30 @@ def _collector_paused():
 def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[list[str], list[Repair]]:
     """Normalised Simplified lines and the repairs made, each at its column in the line as read.
     Without ``explain`` the pinyin annotations are summed up in one repair and the script conversion in
-    another; with it, one repair per annotation and per changed run of characters. Byte damage, markup
-    and annotations and spaces inside words come first, in line and column order; then the script runs
-    and the variants."""
+    another; with it, one repair per annotation and per changed run of characters. The decisions on
+    what the document shows come first; then byte damage, markup and annotations and spaces inside
+    words, in line and column order; then the script runs and the variants.
+
+    Spans the byte-damage repair flagged are frozen (:mod:`frozen`) from then on: every later stage
+    sees placeholders there, and the span comes out as read."""
     out = list(lines)
     text = "\n".join(out)
     byte_damage: list[Repair] = []
     markup = set(lines_containing(out, html_remnants.TRIGGERS, text))
+    freezer = Freezer()
     for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
         out[index], found = gbk_shift.repair(out[index], first_line + index)
         byte_damage.extend(found)
         markup.add(index)  # a repair may restore a swallowed '<'
+        spans = flagged_spans(found)
+        if spans:
+            out[index] = freezer.freeze(index, out[index], spans)
     undamaged = list(out)
-    html: list[Repair] = []
-    for index in sorted(markup):
-        out[index], found = html_remnants.repair(out[index], first_line + index)
-        html.extend(found)
-    if markup:
+    for index in freezer.lines:
+        undamaged[index] = freezer.thaw(index, out[index])
+    frozen = list(out)
+    out, html, html_evidence = html_remnants.repair_document(out, sorted(markup), text, first_line)
+    if html or freezer:  # the text given to markup is the lines as read there, frozen spans aside
         text = "\n".join(out)
     unmarked = list(out)
 
@@ -76,17 +84,24 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
         return lambda line: version[line - first_line]
 
     earlier = [StageMaps(byte_damage, text_of(lines), text_of(undamaged)),
-               StageMaps(html, text_of(undamaged), text_of(unmarked))]
-    out, text, annotations = pinyin.remove_annotations(out, text, first_line, explain)
+               StageMaps(html, text_of(frozen), text_of(unmarked))]
+    out, text, annotations, pinyin_evidence = pinyin.repair_document(out, text, first_line, explain)
     unannotated = list(out)
 
     @lru_cache(maxsize=None)
     def annotations_of(line: int) -> list[Repair]:
         """A line's annotations one by one, found again for the few lines a join needs them on (without
-        ``explain`` the pinyin stage sums them up)."""
+        ``explain`` the pinyin stage sums them up); none where the stage did not run."""
+        if not annotations:
+            return []
         return pinyin.repair(unmarked[line - first_line], line)[1]
 
-    out, text, joins = wrap_spaces.join_lines(out, text, first_line, _made_by(earlier, annotations_of, first_line))
+    made = _made_by(earlier, annotations_of, first_line)
+    gaps_at = lines_matching(out, wrap_spaces.GAP, text)
+    wrap_evidence = wrap_spaces.evidence(out, text, made, gaps_at)
+    joins: list[Repair] = []
+    if wrap_evidence is not None and wrap_evidence.shows:
+        out, text, joins = wrap_spaces.join_lines(out, text, first_line, made, gaps_at)
     converted, found = script.convert_lines(out, text, first_line, explain)
     conversions = [r for r in found if r.kind != "variant"]
     variants = [r for r in found if r.kind == "variant"]
@@ -100,7 +115,17 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
         repairs += placed(conversions, earlier + [pinyin_maps, StageMaps(joins, text_of(unannotated), text_of(out))])
     else:
         repairs += conversions
-    return converted, repairs + placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
+    repairs += placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
+    decisions = [placed([found.record(first_line)], maps)[0] for found, maps in
+                 ((html_evidence, earlier[:1]), (pinyin_evidence, earlier), (wrap_evidence, earlier + [pinyin_maps]))
+                 if found]
+    if freezer:
+        for index in freezer.lines:
+            converted[index] = freezer.thaw(index, converted[index])
+        frozen_lines = {first_line + index for index in freezer.lines}
+        repairs = [freezer.thaw_repair(repair, repair.line - first_line) if repair.line in frozen_lines else repair
+                   for repair in repairs]
+    return converted, decisions + repairs
 
 
 def _made_by(earlier: list[StageMaps], annotations_of: Callable[[int], list[Repair]], first_line: int):
