@@ -16,14 +16,18 @@ from dataclasses import replace
 from functools import lru_cache
 
 from pipeline.model import Repair
-from pipeline.normalize import gbk_shift, html_remnants, pinyin, script, wrap_spaces
+from pipeline.normalize import (gbk_shift, html_remnants, mojibake_big5, mojibake_cp1252, mojibake_gbk, pinyin, script,
+                                wrap_spaces)
 from pipeline.normalize.columns import LineMap, StageMaps, placed
 from pipeline.normalize.frozen import Freezer, flagged_spans
+from pipeline.normalize.misread import repair_document as misread_text
 from pipeline.normalize.scan import lines_containing, lines_matching
 
-# Byte damage first: it happened to the page as published, pinyin and markup included. Then markup;
-# then pinyin (found next to the character it annotates), spaces inside words (an annotation may sit
-# beside one), and the script conversion over the whole text (phrases convert once joined).
+# Byte damage first: it happened to the page as published, pinyin and markup included. Then text read
+# with the wrong codec (the bytes of a run as read, re-read); then markup; then pinyin (found next to
+# the character it annotates), spaces inside words (an annotation may sit beside one), and the script
+# conversion over the whole text (phrases convert once joined).
+MOJIBAKE = (mojibake_gbk.FAMILY, mojibake_big5.FAMILY, mojibake_cp1252.FAMILY)
 
 
 def normalize_line(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -74,9 +78,29 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     undamaged = list(out)
     for index in freezer.lines:
         undamaged[index] = freezer.thaw(index, out[index])
+    if freezer:
+        text = "\n".join(out)
     frozen = list(out)
+    misread: list[Repair] = []
+    misread_evidence = []
+    for family in MOJIBAKE:
+        out, text, found, decision = misread_text(out, text, first_line, family)
+        misread += found
+        misread_evidence += [decision] if decision else []
+    unmisread = list(out)
+    by_line: dict[int, list[Repair]] = {}
+    for repair in misread:
+        by_line.setdefault(repair.line - first_line, []).append(repair)
+    for index, found in by_line.items():
+        markup.add(index)
+        spans = flagged_spans(found)
+        if spans:
+            out[index] = freezer.freeze(index, out[index], spans)
+    if any(repair.before == repair.after for repair in misread):
+        text = "\n".join(out)
+    given_to_markup = list(out)
     out, html, html_evidence = html_remnants.repair_document(out, sorted(markup), text, first_line)
-    if html or freezer:  # the text given to markup is the lines as read there, frozen spans aside
+    if html:
         text = "\n".join(out)
     unmarked = list(out)
 
@@ -84,7 +108,8 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
         return lambda line: version[line - first_line]
 
     earlier = [StageMaps(byte_damage, text_of(lines), text_of(undamaged)),
-               StageMaps(html, text_of(frozen), text_of(unmarked))]
+               StageMaps(misread, text_of(frozen), text_of(unmisread)),
+               StageMaps(html, text_of(given_to_markup), text_of(unmarked))]
     out, text, annotations, pinyin_evidence = pinyin.repair_document(out, text, first_line, explain)
     unannotated = list(out)
 
@@ -108,8 +133,8 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     # A join is placed through its line's annotations one by one.
     one_by_one = annotations if explain else [a for line in sorted({j.line for j in joins}) for a in annotations_of(line)]
     pinyin_maps = StageMaps(one_by_one, text_of(unmarked), text_of(unannotated))
-    repairs = (byte_damage + placed(html, earlier[:1]) + placed(annotations, earlier)
-               + placed(joins, earlier + [pinyin_maps]))
+    repairs = (byte_damage + placed(misread, earlier[:1]) + placed(html, earlier[:2])
+               + placed(annotations, earlier) + placed(joins, earlier + [pinyin_maps]))
     repairs.sort(key=lambda r: (r.line, r.column))
     if explain:
         repairs += placed(conversions, earlier + [pinyin_maps, StageMaps(joins, text_of(unannotated), text_of(out))])
@@ -117,7 +142,8 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
         repairs += conversions
     repairs += placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
     decisions = [placed([found.record(first_line)], maps)[0] for found, maps in
-                 ((html_evidence, earlier[:1]), (pinyin_evidence, earlier), (wrap_evidence, earlier + [pinyin_maps]))
+                 [(found, earlier[:1]) for found in misread_evidence]
+                 + [(html_evidence, earlier[:2]), (pinyin_evidence, earlier), (wrap_evidence, earlier + [pinyin_maps])]
                  if found]
     if freezer:
         for index in freezer.lines:

@@ -1,0 +1,272 @@
+"""Mojibake: UTF-8 text that someone's tool decoded with another codec, undone run by run.
+
+``代码大全`` saved as UTF-8 and read as GBK shows ``浠ｇ爜澶у叏``; a later full-width to half-width
+conversion made it ``浠g爜澶у叏``, and a decoder that met a byte it could not pair put ``�`` for it.
+Left alone, the script stage would then rewrite the garbage into something no tool can reverse. Each
+family (:mod:`mojibake_gbk`, :mod:`mojibake_big5`, :mod:`mojibake_cp1252`) says how to undo one run
+of non-ASCII text; this module finds the runs, decides per document whether it shows the damage, and
+records every change. A garbled run of a document that shows the damage but that does not come back
+is flagged and frozen like the byte damage's (:mod:`pipeline.normalize.frozen`): as read, a person or a
+better tool can still undo it; converted, no one could.
+
+A run is undone only when the result is fluent and the run is not (for Chinese,
+:func:`pipeline.ingest.commonness`, the measure the encoding detection uses; ftfy's own for Latin
+text), and a document shows the damage when at least a third of its runs that read as garbled come
+back fluent. Clean text is judged on its first runs: a
+document whose first few hundred runs hold no misread one is left alone without reading the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+from pipeline.model import Repair
+from pipeline.normalize.evidence import Evidence
+from pipeline.normalize.frozen import FROZEN
+
+# Non-ASCII text, with single ASCII characters inside it (a full-width letter a conversion made
+# half-width: 浠g爜), never a frozen span.
+RUN = re.compile(f"[^\\x00-\\x7f{FROZEN}]+(?:[!-~][^\\x00-\\x7f{FROZEN}]+)*")
+FLUENT = 0.8  # commonness of a run come back: everyday characters (right decodes of real files: 0.92+)
+_GARBLED = 0.5  # and of the run as read: mostly rare characters
+_SHARE = 1 / 3  # of the garbled runs that come back, for a document to show the damage
+_SAMPLE = 500  # runs read before a document with no misread one is left alone
+_LOST_PER_CHAR = 2  # bytes a decoder dropped from one character that a search may restore
+_COMMON_SINGLE = 2.5  # log10 of how often jieba's dictionary has seen a restored character, at least
+_MARGIN = 0.5  # a restored character makes the words around it three times likelier than the next reading
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of misreading: ``kind`` names its repairs, ``shown_as`` the codec the text was shown
+    in, ``undo(run)`` gives the run's text back (or None) and how it was found, ``garbled(run)``
+    tells a run that reads as this damage does and ``fluent(text)`` a run come back as text."""
+
+    kind: str
+    shown_as: str
+    undo: Callable[[str], tuple[str, str] | None]
+    garbled: Callable[[str], bool]
+    fluent: Callable[[str], bool]
+
+
+def rare_characters(run: str) -> bool:
+    """Mostly characters everyday Chinese does not use: how a misread UTF-8 run of Chinese reads."""
+    from pipeline.ingest import commonness
+
+    return commonness(run) < _GARBLED
+
+
+def everyday_characters(text: str) -> bool:
+    from pipeline.ingest import commonness
+
+    return commonness(text) >= FLUENT
+
+
+def repair_document(lines: list[str], text: str, first_line: int,
+                    family: Family) -> tuple[list[str], str, list[Repair], Evidence | None]:
+    """The family's repair over a document: the lines, their text, the repairs and the decision
+    (None when no run comes back at all)."""
+    found: dict[tuple[int, int], tuple[str, str, str]] = {}  # (line index, column) -> (run, text, how)
+    failed: dict[tuple[int, int], str] = {}  # garbled runs that do not come back
+    garbled = 0
+    line_of = _LineOf(text)
+    for number, match in enumerate(RUN.finditer(text)):
+        if number >= _SAMPLE and not found:
+            break
+        run = match.group(0)
+        if len(run) < 2 or not family.garbled(run):
+            continue
+        garbled += 1
+        undone = family.undo(run)
+        if undone is not None and family.fluent(undone[0]):
+            found[line_of(match.start())] = (run, *undone)
+        else:
+            failed[line_of(match.start())] = run
+    if not found:
+        return lines, text, [], None
+    (index, column), (run, _, _) = min(found.items())
+    shows = len(found) >= _SHARE * garbled
+    evidence = Evidence(family.kind, shows, f"{len(found)} of {garbled} runs of rare characters come back as "
+                        f"fluent text when read as UTF-8 shown as {family.shown_as}", index, column, run)
+    if not shows:
+        return lines, text, [], evidence
+    out = list(lines)
+    repairs = [Repair(family.kind, first_line + index, column + 1, run, run, 0.0,
+                      f"flagged, left as is: reads as UTF-8 shown as {family.shown_as}, but its bytes do not come "
+                      "back as text (more were lost than a search restores)") for (index, column), run in failed.items()]
+    for (index, column), (run, fixed, how) in sorted(found.items(), reverse=True):  # right to left per line
+        line = out[index]
+        out[index] = line[:column] + fixed + line[column + len(run):]
+        repairs.append(Repair(family.kind, first_line + index, column + 1, run, fixed, 1.0,
+                              f"UTF-8 text shown as {family.shown_as} undone ({how})"))
+    return out, "\n".join(out), sorted(repairs, key=lambda r: (r.line, r.column)), evidence
+
+
+class _LineOf:
+    """(line index, column) of offsets into a text, asked in increasing order."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._index = 0
+        self._start = 0  # where line self._index starts
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        newlines = self._text.count("\n", self._start, offset)
+        if newlines:
+            self._index += newlines
+            self._start = self._text.rindex("\n", self._start, offset) + 1
+        return self._index, offset - self._start
+
+
+def utf8_shown_as(codec: str) -> Callable[[str], tuple[str, str] | None]:
+    """The inverse of UTF-8 bytes decoded with ``codec``: the run encoded with it again and decoded as
+    UTF-8. An ASCII character where the UTF-8 bytes need a continuation was a full-width one made
+    half-width (``g`` was ``ｇ``, A3 E7 in GBK); a ``�`` is a byte the decoder dropped, restored when
+    one reading of the character it belonged to clearly wins in its words (the lexicon's evidence)."""
+
+    def undo(run: str) -> tuple[str, str] | None:
+        data = bytearray()
+        lost: list[int] = []  # offsets of dropped bytes in data
+        pairs: set[int] = set()  # where two of them were one pair the decoder had no character for
+        widened = 0
+        expected = 0  # continuation bytes the current UTF-8 character still needs
+        for char in run:
+            if expected == 2 and not ("\x80" <= char < "\uffff" and char != "\ufffd"
+                                      and _first_byte(char, codec) in range(0x80, 0xC0)):
+                pairs.add(len(data))  # a character lost both its continuations: a pair dropped there
+                lost += [len(data), len(data) + 1]
+                data += b"\x80\x80"
+                expected = 0
+            if char == "\ufffd":
+                if not expected:
+                    return None
+                lost.append(len(data))
+                data.append(0x80)
+                expected -= 1
+                continue
+            if char < "\x80" and not expected:
+                data.append(ord(char))
+                continue
+            try:
+                encoded = (chr(ord(char) + 0xFEE0) if char < "\x80" else char).encode(codec)
+            except UnicodeEncodeError:
+                return None
+            widened += char < "\x80"
+            for byte in encoded:
+                if expected:
+                    if not 0x80 <= byte <= 0xBF:
+                        return None
+                    expected -= 1
+                else:
+                    expected = _continuations(byte)
+                    if expected < 0:
+                        return None
+                data.append(byte)
+        if expected:
+            return None
+        restored = _restore(data, lost, pairs, codec) if lost else bytes(data)
+        if restored is None:
+            return None
+        try:
+            text = restored.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        how = f"encoded as {codec} again and decoded as UTF-8"
+        if widened:
+            how += f"; {widened} half-width letter(s) read as the full-width ones a conversion had narrowed"
+        if lost:
+            how += f"; {len(lost)} byte(s) the decoder had dropped or replaced by U+FFFD chosen by the lexicon"
+        return text, how
+
+    return undo
+
+
+def _continuations(lead: int) -> int:
+    """Continuation bytes after a UTF-8 lead byte; -1 for a byte no character starts with."""
+    if lead < 0x80:
+        return 0
+    if 0xC2 <= lead <= 0xDF:
+        return 1
+    if 0xE0 <= lead <= 0xEF:
+        return 2
+    if 0xF0 <= lead <= 0xF4:
+        return 3
+    return -1
+
+
+def _first_byte(char: str, codec: str) -> int:
+    try:
+        return char.encode(codec)[0]
+    except UnicodeEncodeError:
+        return -1
+
+
+@lru_cache(maxsize=4)
+def _dropped_pairs(codec: str) -> tuple[tuple[int, int], ...]:
+    """Pairs of UTF-8 continuation bytes that ``codec`` has no character for (GBK's user-defined
+    areas, read as private-use characters that pages then drop): what a pair lost without a trace was."""
+    dropped = []
+    for pair in product(range(0x81, 0xC0), range(0x80, 0xC0)):
+        try:
+            char = bytes(pair).decode(codec)
+        except UnicodeDecodeError:
+            dropped.append(pair)
+            continue
+        if "\ue000" <= char <= "\uf8ff":
+            dropped.append(pair)
+    return tuple(dropped)
+
+
+def _restore(data: bytearray, lost: list[int], pairs: set[int], codec: str) -> bytes | None:
+    """``data`` with its dropped bytes chosen, one character at a time from the left: each reading of
+    the character (continuation bytes where they were dropped; a pair the codec has no character for
+    where a pair went without a trace) scored by the lexicon in the text around it, the rest still
+    unknown; None when a character has no clear reading."""
+    from pipeline.normalize.lexicon import default_lexicon, single_characters
+
+    lexicon = default_lexicon()
+    singles = single_characters()
+    data = bytearray(data)
+    characters = list(_characters_with(data, lost))
+    if sum(len(positions) for _, _, positions in characters) != len(lost):
+        return None  # a character lost more bytes than a search may restore
+    for start, end, positions in characters:
+        scored = []
+        choices = (_dropped_pairs(codec) if positions[0] in pairs and len(positions) == 2
+                   else product(range(0x80, 0xC0), repeat=len(positions)))
+        for options in choices:
+            for position, byte in zip(positions, options):
+                data[position] = byte
+            try:
+                char = bytes(data[start:end]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if singles.get(char, 0.0) < _COMMON_SINGLE:  # a rare character reads well only for being unknown
+                continue
+            before = bytes(data[:start]).decode("utf-8", errors="replace")
+            after = bytes(data[end:]).decode("utf-8", errors="replace")
+            scored.append((lexicon.likeliest_split(before[-4:] + char + after[:4])[0], options))
+        scored.sort(reverse=True)
+        if not scored or (len(scored) > 1 and scored[0][0] - scored[1][0] < _MARGIN):
+            return None
+        for position, byte in zip(positions, scored[0][1]):
+            data[position] = byte
+    return bytes(data)
+
+
+def _characters_with(data: bytearray, lost: list[int]):
+    """(start, end, lost offsets) of each UTF-8 character of ``data`` that holds dropped bytes."""
+    start = 0
+    lost_set = set(lost)
+    while start < len(data):
+        length = _continuations(data[start]) + 1
+        if length <= 0:
+            return
+        positions = [p for p in range(start, start + length) if p in lost_set]
+        if positions and len(positions) <= _LOST_PER_CHAR:
+            yield start, start + length, positions
+        start += length
