@@ -23,10 +23,11 @@ from pipeline.normalize.frozen import Freezer, flagged_spans
 from pipeline.normalize.misread import repair_document as misread_text
 from pipeline.normalize.scan import lines_containing, lines_matching
 
-# Byte damage first: it happened to the page as published, pinyin and markup included. Then text read
-# with the wrong codec (the bytes of a run as read, re-read); then markup; then pinyin (found next to
-# the character it annotates), spaces inside words (an annotation may sit beside one), and the script
-# conversion over the whole text (phrases convert once joined).
+# Text read with the wrong codec first (the bytes of a run as read, read again: its damage came first,
+# and the byte-damage repair then reads its words in the text they came back to). Then byte damage: it
+# happened to the page as published, pinyin and markup included. Then markup; then pinyin (found next
+# to the character it annotates), spaces inside words (an annotation may sit beside one), and the
+# script conversion over the whole text (phrases convert once joined).
 MOJIBAKE = (mojibake_gbk.FAMILY, mojibake_big5.FAMILY, mojibake_cp1252.FAMILY)
 
 
@@ -61,43 +62,22 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     what the document shows come first; then byte damage, markup and annotations and spaces inside
     words, in line and column order; then the script runs and the variants.
 
-    Spans the byte-damage repair flagged are frozen (:mod:`frozen`) from then on: every later stage
-    sees placeholders there, and the span comes out as read."""
+    Spans the mojibake and byte-damage repairs flagged are frozen (:mod:`frozen`) from then on: every
+    later stage sees placeholders there, and the span comes out as read."""
     out = list(lines)
     text = "\n".join(out)
-    byte_damage: list[Repair] = []
     markup = set(lines_containing(out, html_remnants.TRIGGERS, text))
     freezer = Freezer()
+    out, text, misread, misread_evidence = misread_text(out, text, first_line, MOJIBAKE)
+    unmisread = list(out)
+    text = _freeze(freezer, out, text, misread, first_line, markup)
+    given_to_byte_damage = list(out)
+    byte_damage: list[Repair] = []
     for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
         out[index], found = gbk_shift.repair(out[index], first_line + index)
         byte_damage.extend(found)
-        markup.add(index)  # a repair may restore a swallowed '<'
-        spans = flagged_spans(found)
-        if spans:
-            out[index] = freezer.freeze(index, out[index], spans)
     undamaged = list(out)
-    for index in freezer.lines:
-        undamaged[index] = freezer.thaw(index, out[index])
-    if freezer:
-        text = "\n".join(out)
-    frozen = list(out)
-    misread: list[Repair] = []
-    misread_evidence = []
-    for family in MOJIBAKE:
-        out, text, found, decision = misread_text(out, text, first_line, family)
-        misread += found
-        misread_evidence += [decision] if decision else []
-    unmisread = list(out)
-    by_line: dict[int, list[Repair]] = {}
-    for repair in misread:
-        by_line.setdefault(repair.line - first_line, []).append(repair)
-    for index, found in by_line.items():
-        markup.add(index)
-        spans = flagged_spans(found)
-        if spans:
-            out[index] = freezer.freeze(index, out[index], spans)
-    if any(repair.before == repair.after for repair in misread):
-        text = "\n".join(out)
+    text = _freeze(freezer, out, text, byte_damage, first_line, markup)  # a repair may restore a swallowed '<'
     given_to_markup = list(out)
     out, html, html_evidence = html_remnants.repair_document(out, sorted(markup), text, first_line)
     if html:
@@ -107,8 +87,8 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     def text_of(version: list[str]):
         return lambda line: version[line - first_line]
 
-    earlier = [StageMaps(byte_damage, text_of(lines), text_of(undamaged)),
-               StageMaps(misread, text_of(frozen), text_of(unmisread)),
+    earlier = [StageMaps(misread, text_of(lines), text_of(unmisread)),
+               StageMaps(byte_damage, text_of(given_to_byte_damage), text_of(undamaged)),
                StageMaps(html, text_of(given_to_markup), text_of(unmarked))]
     out, text, annotations, pinyin_evidence = pinyin.repair_document(out, text, first_line, explain)
     unannotated = list(out)
@@ -133,7 +113,7 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     # A join is placed through its line's annotations one by one.
     one_by_one = annotations if explain else [a for line in sorted({j.line for j in joins}) for a in annotations_of(line)]
     pinyin_maps = StageMaps(one_by_one, text_of(unmarked), text_of(unannotated))
-    repairs = (byte_damage + placed(misread, earlier[:1]) + placed(html, earlier[:2])
+    repairs = (misread + placed(byte_damage, earlier[:1]) + placed(html, earlier[:2])
                + placed(annotations, earlier) + placed(joins, earlier + [pinyin_maps]))
     repairs.sort(key=lambda r: (r.line, r.column))
     if explain:
@@ -141,10 +121,9 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     else:
         repairs += conversions
     repairs += placed(_before_annotations_removed(variants, unmarked, first_line), earlier)
-    decisions = [placed([found.record(first_line)], maps)[0] for found, maps in
-                 [(found, earlier[:1]) for found in misread_evidence]
-                 + [(html_evidence, earlier[:2]), (pinyin_evidence, earlier), (wrap_evidence, earlier + [pinyin_maps])]
-                 if found]
+    decisions = [found.record(first_line) for found in misread_evidence] + [
+        placed([found.record(first_line)], maps)[0] for found, maps in
+        ((html_evidence, earlier[:2]), (pinyin_evidence, earlier), (wrap_evidence, earlier + [pinyin_maps])) if found]
     if freezer:
         for index in freezer.lines:
             converted[index] = freezer.thaw(index, converted[index])
@@ -152,6 +131,23 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
         repairs = [freezer.thaw_repair(repair, repair.line - first_line) if repair.line in frozen_lines else repair
                    for repair in repairs]
     return converted, decisions + repairs
+
+
+def _freeze(freezer: Freezer, out: list[str], text: str, repairs: list[Repair], first_line: int,
+            markup: set[int]) -> str:
+    """The spans a stage flagged (its records that changed nothing) frozen in ``out``; every line it
+    touched goes to the markup stage too. The text of the lines, joined again if a line changed."""
+    by_line: dict[int, list[Repair]] = {}
+    for repair in repairs:
+        by_line.setdefault(repair.line - first_line, []).append(repair)
+    markup.update(by_line)
+    changed = any(repair.before != repair.after for repair in repairs)
+    for index, found in by_line.items():
+        spans = flagged_spans(found)
+        if spans:
+            out[index] = freezer.freeze(index, out[index], spans)
+            changed = True
+    return "\n".join(out) if changed else text
 
 
 def _made_by(earlier: list[StageMaps], annotations_of: Callable[[int], list[Repair]], first_line: int):

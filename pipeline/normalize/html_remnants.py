@@ -106,12 +106,17 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     passes: list[list[Repair]] = []
     code: list[tuple[int, int]] = []
 
+    last = [-1, 0, ""]  # the previous change of this pass: its start, end and replacement
+
     def left_alone(match: re.Match, replacement: str) -> bool:
-        """Whether the match stays: inside code, holding a frozen span, or making a damage site."""
+        """Whether the match stays: inside code, holding or beside a frozen span, or making a damage
+        site with what is beside it (a change just before it included)."""
         start, end = match.span()
-        if any(a < end and start < b for a, b in code) or holds_frozen(match.group(0)):
+        if any(a < end and start < b for a, b in code) or holds_frozen(text[max(0, start - 1):end + 1]):
             return True
         before = text[max(0, start - 2):start]
+        if last[1] == start:
+            before = (text[max(0, last[0] - 2):last[0]] + last[2])[-2:]
         junction = before + replacement + text[end:end + 2]
         joint = (len(before), len(before) + len(replacement))
         if any(site.start() <= joint[1] and site.end() >= joint[0] for site in DAMAGE_SITE.finditer(junction)):
@@ -128,6 +133,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         value = " " if value in _AS_SPACE else "" if value in _INVISIBLE else value
         if left_alone(match, value):
             return match.group(0)
+        last[:] = [match.start(), match.end(), value]
         passes[-1].append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
                               "HTML character entity"))
         return value
@@ -140,6 +146,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         replacement = "" if spaced or text_level or not text[match.end():].strip() else " "
         if left_alone(match, replacement):
             return match.group(0)
+        last[:] = [match.start(), match.end(), replacement]
         passes[-1].append(Repair("html_remnant", line, match.start() + 1, match.group(0), replacement, 1.0,
                               "HTML tag or tag remnant left by a mirror"))
         return replacement
@@ -149,6 +156,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
             if needed not in text:
                 break
             passes.append([])
+            last[:] = [-1, 0, ""]
             code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
             replaced = pattern.sub(entity if pattern is _ENTITY else tag, text)
             if replaced == text:

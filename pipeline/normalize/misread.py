@@ -5,8 +5,8 @@ conversion made it ``浠g爜澶у叏``, and a decoder that met a byte it could n
 Left alone, the script stage would then rewrite the garbage into something no tool can reverse. Each
 family (:mod:`mojibake_gbk`, :mod:`mojibake_big5`, :mod:`mojibake_cp1252`) says how to undo one run
 of non-ASCII text; this module finds the runs, decides per document whether it shows the damage, and
-records every change. A garbled run of a document that shows the damage but that does not come back
-is flagged and frozen like the byte damage's (:mod:`pipeline.normalize.frozen`): as read, a person or a
+records every change. A garbled run of a document that shows the damage, which comes back only in part
+(more bytes lost than a search restores), is flagged and frozen like the byte damage's (:mod:`pipeline.normalize.frozen`): as read, a person or a
 better tool can still undo it; converted, no one could.
 
 A run is undone only when the result is fluent and the run is not (for Chinese,
@@ -51,6 +51,7 @@ class Family:
     undo: Callable[[str], tuple[str, str] | None]
     garbled: Callable[[str], bool]
     fluent: Callable[[str], bool]
+    partly: Callable[[str], bool] = lambda run: False
 
 
 def rare_characters(run: str) -> bool:
@@ -67,43 +68,59 @@ def everyday_characters(text: str) -> bool:
 
 
 def repair_document(lines: list[str], text: str, first_line: int,
-                    family: Family) -> tuple[list[str], str, list[Repair], Evidence | None]:
-    """The family's repair over a document: the lines, their text, the repairs and the decision
-    (None when no run comes back at all)."""
-    found: dict[tuple[int, int], tuple[str, str, str]] = {}  # (line index, column) -> (run, text, how)
-    failed: dict[tuple[int, int], str] = {}  # garbled runs that do not come back
-    garbled = 0
+                    families: tuple[Family, ...]) -> tuple[list[str], str, list[Repair], list[Evidence]]:
+    """The families' repairs over a document, as one stage: each run is judged once, by the first
+    family that finds it garbled and undoes it; the lines, their text, the repairs (columns in the
+    text as read) and one decision per family that found a run it undoes or undoes in part."""
+    found: dict[tuple[int, int], tuple[Family, str, str, str]] = {}  # (line, column) -> family, run, text, how
+    partly: dict[tuple[int, int], tuple[Family, str]] = {}  # garbled runs only part of which comes back
+    garbled = dict.fromkeys(families, 0)
     line_of = _LineOf(text)
     for number, match in enumerate(RUN.finditer(text)):
-        if number >= _SAMPLE and not found:
+        if number >= _SAMPLE and not found and not partly:
             break
         run = match.group(0)
-        if len(run) < 2 or not family.garbled(run):
+        if len(run) < 2:
             continue
-        garbled += 1
-        undone = family.undo(run)
-        if undone is not None and family.fluent(undone[0]):
-            found[line_of(match.start())] = (run, *undone)
-        else:
-            failed[line_of(match.start())] = run
-    if not found:
-        return lines, text, [], None
-    (index, column), (run, _, _) = min(found.items())
-    shows = len(found) >= _SHARE * garbled
-    evidence = Evidence(family.kind, shows, f"{len(found)} of {garbled} runs of rare characters come back as "
-                        f"fluent text when read as UTF-8 shown as {family.shown_as}", index, column, run)
-    if not shows:
-        return lines, text, [], evidence
+        for family in families:
+            if not family.garbled(run):
+                continue
+            garbled[family] += 1
+            undone = family.undo(run)
+            if undone is not None and family.fluent(undone[0]):
+                found[line_of(match.start())] = (family, run, *undone)
+                break
+            if family.partly(run):
+                partly[line_of(match.start())] = (family, run)
+                break
+    decisions = []
+    shown = set()
+    for family in families:
+        back = sorted(place for place, (which, *_) in found.items() if which is family)
+        part = sorted(place for place, (which, _) in partly.items() if which is family)
+        if not back and not part:
+            continue
+        index, column = min(back + part)
+        run = found[(index, column)][1] if (index, column) in found else partly[(index, column)][1]
+        shows = len(back) + len(part) >= _SHARE * garbled[family]
+        shown.update([family] if shows else [])
+        decisions.append(Evidence(family.kind, shows, f"{len(back)} of {garbled[family]} runs of garbled text come "
+                                  f"back as fluent text when read as UTF-8 shown as {family.shown_as}, {len(part)} "
+                                  "more in part", index, column, run))
+    if not shown:
+        return lines, text, [], decisions
     out = list(lines)
     repairs = [Repair(family.kind, first_line + index, column + 1, run, run, 0.0,
-                      f"flagged, left as is: reads as UTF-8 shown as {family.shown_as}, but its bytes do not come "
-                      "back as text (more were lost than a search restores)") for (index, column), run in failed.items()]
-    for (index, column), (run, fixed, how) in sorted(found.items(), reverse=True):  # right to left per line
-        line = out[index]
-        out[index] = line[:column] + fixed + line[column + len(run):]
-        repairs.append(Repair(family.kind, first_line + index, column + 1, run, fixed, 1.0,
-                              f"UTF-8 text shown as {family.shown_as} undone ({how})"))
-    return out, "\n".join(out), sorted(repairs, key=lambda r: (r.line, r.column)), evidence
+                      f"flagged, left as is: reads as UTF-8 shown as {family.shown_as}, but more of its bytes were "
+                      "lost than a search restores") for (index, column), (family, run) in partly.items()
+               if family in shown]
+    for (index, column), (family, run, fixed, how) in sorted(found.items(), reverse=True):  # right to left
+        if family in shown:
+            line = out[index]
+            out[index] = line[:column] + fixed + line[column + len(run):]
+            repairs.append(Repair(family.kind, first_line + index, column + 1, run, fixed, 1.0,
+                                  f"UTF-8 text shown as {family.shown_as} undone ({how})"))
+    return out, "\n".join(out), sorted(repairs, key=lambda r: (r.line, r.column)), decisions
 
 
 class _LineOf:
@@ -183,6 +200,28 @@ def utf8_shown_as(codec: str) -> Callable[[str], tuple[str, str] | None]:
         return text, how
 
     return undo
+
+
+def mostly_utf8_shown_as(codec: str) -> Callable[[str], bool]:
+    """Whether a run is UTF-8 shown as ``codec`` that lost bytes: encoded again, the bytes that decode
+    as UTF-8 give everyday characters (a clean run's bytes give rare or no characters)."""
+
+    def partly(run: str) -> bool:
+        data = b"".join(_bytes_of(char, codec) for char in run)
+        decoded = data.decode("utf-8", errors="replace")
+        kept = decoded.replace("\ufffd", "")
+        return len(kept) >= 2 and len(kept) >= len(decoded) / 2 and everyday_characters(kept)
+
+    return partly
+
+
+def _bytes_of(char: str, codec: str) -> bytes:
+    if char == "\ufffd":
+        return b"\xff"  # never in UTF-8: decodes as a replacement again
+    try:
+        return char.encode(codec)
+    except UnicodeEncodeError:
+        return b"\xff"
 
 
 def _continuations(lead: int) -> int:

@@ -4,6 +4,8 @@ Big5 has no characters for many UTF-8 byte pairs, so such text is full of ``�`
 dropped; see :mod:`pipeline.normalize.misread` for how they are restored or the run left as read.
 """
 
-from pipeline.normalize.misread import Family, everyday_characters, rare_characters, utf8_shown_as
+from pipeline.normalize.misread import (Family, everyday_characters, mostly_utf8_shown_as, rare_characters,
+                                       utf8_shown_as)
 
-FAMILY = Family("mojibake_big5", "Big5", utf8_shown_as("big5"), rare_characters, everyday_characters)
+FAMILY = Family("mojibake_big5", "Big5", utf8_shown_as("big5"), rare_characters, everyday_characters,
+                mostly_utf8_shown_as("big5"))
