@@ -216,8 +216,10 @@ def mostly_utf8_shown_as(codec: str) -> Callable[[str], bool]:
 
 
 def _bytes_of(char: str, codec: str) -> bytes:
+    """A character's bytes in ``codec``; for U+FFFD the continuation byte GBK and Big5 have no reading
+    of at all (0x80), the commonest one a decoder replaces; 0xFF, never in UTF-8, for one it lacks."""
     if char == "\ufffd":
-        return b"\xff"  # never in UTF-8: decodes as a replacement again
+        return b"\x80"
     try:
         return char.encode(codec)
     except UnicodeEncodeError:
