@@ -322,14 +322,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def commonness(text: str) -> float:
+def commonness(text: str, simplified: str | None = None) -> float:
     """Share of the non-ASCII characters that are everyday text: GB2312 level-1 characters once
     simplified, common CJK punctuation, or accented Latin letters inside words (a GB18030 file of
     French text: ``é`` beside ``t``).
 
     A right decode of Chinese text scores above 0.9; a wrong decoder spreads the bytes over the whole
     code table (rare characters, kana, symbols, private-use) and scores far lower. Text without
-    non-ASCII characters scores 1.0.
+    non-ASCII characters scores 1.0. ``simplified`` is the text's Simplified form, when the caller has
+    converted many texts in one call.
     """
     from pipeline.normalize.script import to_simplified
 
@@ -337,7 +338,9 @@ def commonness(text: str) -> float:
     if not chars:
         return 1.0
     common = len(_LATIN_IN_WORD.findall(text))
-    for ch in to_simplified("".join(chars)):
+    for ch in to_simplified("".join(chars)) if simplified is None else simplified:
+        if ch < "\x80" or ch.isspace():
+            continue
         if ch in _COMMON_PUNCTUATION:
             common += 1
             continue

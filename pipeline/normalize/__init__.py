@@ -70,17 +70,19 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     freezer = Freezer()
     out, text, misread, misread_evidence = misread_text(out, text, first_line, MOJIBAKE)
     unmisread = list(out)
-    text = _freeze(freezer, out, text, misread, first_line, markup)
+    if _freeze(freezer, out, misread, first_line, markup):
+        text = "\n".join(out)
     given_to_byte_damage = list(out)
     byte_damage: list[Repair] = []
     for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
         out[index], found = gbk_shift.repair(out[index], first_line + index)
         byte_damage.extend(found)
     undamaged = list(out)
-    text = _freeze(freezer, out, text, byte_damage, first_line, markup)  # a repair may restore a swallowed '<'
+    stale = _freeze(freezer, out, byte_damage, first_line, markup)  # a repair may restore a swallowed '<'
     given_to_markup = list(out)
+    # the markup stage reads the text only for code fences, which neither repair makes or moves
     out, html, html_evidence = html_remnants.repair_document(out, sorted(markup), text, first_line)
-    if html:
+    if html or stale:
         text = "\n".join(out)
     unmarked = list(out)
 
@@ -133,10 +135,9 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     return converted, decisions + repairs
 
 
-def _freeze(freezer: Freezer, out: list[str], text: str, repairs: list[Repair], first_line: int,
-            markup: set[int]) -> str:
+def _freeze(freezer: Freezer, out: list[str], repairs: list[Repair], first_line: int, markup: set[int]) -> bool:
     """The spans a stage flagged (its records that changed nothing) frozen in ``out``; every line it
-    touched goes to the markup stage too. The text of the lines, joined again if a line changed."""
+    touched goes to the markup stage too. Whether a line changed (the text of the lines is stale)."""
     by_line: dict[int, list[Repair]] = {}
     for repair in repairs:
         by_line.setdefault(repair.line - first_line, []).append(repair)
@@ -147,14 +148,18 @@ def _freeze(freezer: Freezer, out: list[str], text: str, repairs: list[Repair], 
         if spans:
             out[index] = freezer.freeze(index, out[index], spans)
             changed = True
-    return "\n".join(out) if changed else text
+    return changed
 
 
 def _made_by(earlier: list[StageMaps], annotations_of: Callable[[int], list[Repair]], first_line: int):
     """Whether the character at a column (0-based) of a line after the pinyin stage was made by a byte
     or markup repair rather than read."""
+    changed = set().union(*(stage.lines() for stage in earlier))
+
     def made(index: int, column: int) -> bool:
         line = first_line + index
+        if line not in changed:
+            return False
         maps = [found for found in (stage.get(line) for stage in earlier) if found is not None]
         if not maps:
             return False

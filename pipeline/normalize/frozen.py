@@ -42,7 +42,8 @@ class Freezer:
 
     def freeze(self, index: int, line: str, spans: list[tuple[int, int]]) -> str:
         taken = set(_FROZEN_CHAR.findall(line)) if _FROZEN_CHAR.search(line) else ()
-        free = (chr(code) for code in range(0xF0000, 0xFFFFE) if chr(code) not in taken)
+        free = map(chr, range(0xF0000, 0xFFFFE)) if not taken else (
+            chr(code) for code in range(0xF0000, 0xFFFFE) if chr(code) not in taken)
         pieces = []
         position = 0
         for start, end in spans:

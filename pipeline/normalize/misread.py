@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import islice, product
 
 from pipeline.model import Repair
 from pipeline.normalize.evidence import Evidence
@@ -49,16 +49,16 @@ class Family:
     kind: str
     shown_as: str
     undo: Callable[[str], tuple[str, str] | None]
-    garbled: Callable[[str], bool]
+    garbled: Callable[[str, str | None], bool]
     fluent: Callable[[str], bool]
     partly: Callable[[str], bool] = lambda run: False
 
 
-def rare_characters(run: str) -> bool:
+def rare_characters(run: str, simplified: str | None = None) -> bool:
     """Mostly characters everyday Chinese does not use: how a misread UTF-8 run of Chinese reads."""
     from pipeline.ingest import commonness
 
-    return commonness(run) < _GARBLED
+    return commonness(run, simplified) < _GARBLED
 
 
 def everyday_characters(text: str) -> bool:
@@ -76,23 +76,25 @@ def repair_document(lines: list[str], text: str, first_line: int,
     partly: dict[tuple[int, int], tuple[Family, str]] = {}  # garbled runs only part of which comes back
     garbled = dict.fromkeys(families, 0)
     line_of = _LineOf(text)
-    for number, match in enumerate(RUN.finditer(text)):
-        if number >= _SAMPLE and not found and not partly:
+    runs = RUN.finditer(text)
+    for batch in (list(islice(runs, _SAMPLE)), runs):
+        if batch is runs and not found and not partly:
             break
-        run = match.group(0)
-        if len(run) < 2:
-            continue
-        for family in families:
-            if not family.garbled(run):
+        for match, simplified in _with_simplified(list(batch)):
+            run = match.group(0)
+            if len(run) < 2:
                 continue
-            garbled[family] += 1
-            undone = family.undo(run)
-            if undone is not None and family.fluent(undone[0]):
-                found[line_of(match.start())] = (family, run, *undone)
-                break
-            if family.partly(run):
-                partly[line_of(match.start())] = (family, run)
-                break
+            for family in families:
+                if not family.garbled(run, simplified):
+                    continue
+                garbled[family] += 1
+                undone = family.undo(run)
+                if undone is not None and family.fluent(undone[0]):
+                    found[line_of(match.start())] = (family, run, *undone)
+                    break
+                if family.partly(run):
+                    partly[line_of(match.start())] = (family, run)
+                    break
     decisions = []
     shown = set()
     for family in families:
@@ -121,6 +123,17 @@ def repair_document(lines: list[str], text: str, first_line: int,
             repairs.append(Repair(family.kind, first_line + index, column + 1, run, fixed, 1.0,
                                   f"UTF-8 text shown as {family.shown_as} undone ({how})"))
     return out, "\n".join(out), sorted(repairs, key=lambda r: (r.line, r.column)), decisions
+
+
+def _with_simplified(matches: list[re.Match]):
+    """Each run with its Simplified form, all converted in one call (one call per run would cost more
+    than the rest of the stage)."""
+    from pipeline.normalize.script import to_simplified
+
+    simplified = to_simplified("\n".join(match.group(0) for match in matches)).split("\n") if matches else []
+    if len(simplified) != len(matches):
+        simplified = [None] * len(matches)
+    return zip(matches, simplified)
 
 
 class _LineOf:

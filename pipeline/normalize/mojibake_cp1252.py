@@ -15,7 +15,7 @@ def _undo(run: str) -> tuple[str, str] | None:
     return fixed.text, "ftfy: " + ", then ".join(f"{action} {how}" for action, how in fixed.explanation)
 
 
-def _bad(text: str) -> bool:
+def _bad(text: str, simplified: str | None = None) -> bool:
     from ftfy.badness import is_bad
 
     return is_bad(text)
