@@ -60,7 +60,7 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     byte_damage: list[Repair] = []
     markup = set(lines_containing(out, html_remnants.TRIGGERS, text))
     for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
-        out[index], found = gbk_shift.repair(out[index], first_line + index)
+        out[index], found = gbk_shift.repair(out[index], first_line + index, document=text)
         byte_damage.extend(found)
         markup.add(index)  # a repair may restore a swallowed '<'
     undamaged = list(out)
