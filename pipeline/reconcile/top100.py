@@ -1,9 +1,11 @@
-"""The CCID 2020 top-100 from every copy of it: resolve each ranking table, find the copies, vote.
+"""An edition's ranking (the CCID 2020 top-100) from every copy of it: resolve each ranking table,
+find the copies, vote.
 
 A ranking table is a *city ranking* when most of one column resolves to cities. City rankings that
 agree with one another on most ranks are copies of the same list; the cluster that holds the
-declared CCID 2020 source (or, without one, the largest complete cluster) is the top-100. Each rank's
-city is the majority over the copies; a tie is flagged; every disagreement is a data-quality row.
+edition's declared primary source (or, without one, the largest complete cluster) is the ranking.
+Each rank's city is the majority over the copies; a tie is flagged; every disagreement is a
+data-quality row.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.extract.ranking import RankingTable
-from pipeline.model import EDITION, QualityRecord
+from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
 from pipeline.reconcile.names import Resolution, resolve_city
 
 CITY_SHARE = 0.8  # share of a column that must resolve to cities for a table to be a city ranking
 COPY_AGREEMENT = 0.5  # share of common ranks two tables must agree on to be copies of one list
-TOP_N = 100
 
 
 @dataclass
@@ -150,22 +151,27 @@ def agreement(a: SourceTable, b: SourceTable) -> float:
     return len(a.resolved_pairs & b.resolved_pairs) / common if common else 0.0
 
 
-def is_declared_white_paper(table: SourceTable) -> bool:
-    meta = table.meta
-    publisher = str(meta.get("publisher", ""))
-    return meta.get("edition") == EDITION and meta.get("kind") == "whitepaper" and (
-        "赛迪" in publisher or "CCID" in publisher.upper())
+@dataclass(frozen=True)
+class Ranking:
+    """What the vote needs to know of an edition: its size, the tables it publishes, and which sources
+    are its declared primary source (``is_primary(meta)``, see pipeline.editions)."""
+
+    size: int
+    table: str
+    by_source: str
+    is_primary: object  # (manifest entry) -> bool
+    label: str  # how messages name the ranking: "CCID 2020 top-100"
 
 
-def find_copies(tables: list[SourceTable]) -> tuple[list[SourceTable], list[SourceTable]]:
-    """(copies of the top-100, other city rankings). The reference is the declared CCID 2020 source's
+def find_copies(tables: list[SourceTable], ranking: Ranking) -> tuple[list[SourceTable], list[SourceTable]]:
+    """(copies of the ranking, other city rankings). The reference is the declared primary source's
     table when there is one, else the complete table that the most other tables agree with."""
-    complete = [t for t in tables if {r for r, _, _, _ in t.rows} >= set(range(1, TOP_N + 1))]
+    complete = [t for t in tables if {r for r, _, _, _ in t.rows} >= set(range(1, ranking.size + 1))]
     if not complete:
         return [], list(tables)
 
     def support(t: SourceTable) -> tuple:
-        return (is_declared_white_paper(t), sum(agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
+        return (ranking.is_primary(t.meta), sum(agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
 
     reference = max(complete, key=support)
     copies = [reference] + [t for t in tables if t is not reference and agreement(reference, t) >= COPY_AGREEMENT]
@@ -200,15 +206,16 @@ def document_witnesses(texts: dict[str, list[str]]) -> dict[str, int]:
     return witness
 
 
-def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[str, int] | None = None) -> Consensus:
+def vote(copies: list[SourceTable], quality: list[QualityRecord], ranking: Ranking,
+         witness: dict[str, int] | None = None) -> Consensus:
     """Majority city per rank over the witnesses (``witness``: source id -> witness number, see
     document_witnesses; each source its own by default). The first copy is the reference: on a tie
-    its city is kept; when the reference is the declared CCID 2020 white paper that settles the rank
-    (flagged primary_source), otherwise the rank is flagged tie."""
-    ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= TOP_N})
+    its city is kept; when the reference is the edition's declared primary source that settles the
+    rank (flagged primary_source), otherwise the rank is flagged tie."""
+    ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= ranking.size})
     if witness is None:
         witness = {t.source_id: n for n, t in enumerate(copies)}
-    primary = bool(copies) and is_declared_white_paper(copies[0])
+    primary = bool(copies) and ranking.is_primary(copies[0].meta)
     rows: list[dict] = []
     winners: dict[int, str] = {}
     decided: dict[int, str] = {}
@@ -233,11 +240,11 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
                 f"{weight[leader]} independent)" for leader, group in leaders)
             if primary and any(t is copies[0] for t, _ in supporters):
                 flags.append("primary_source")
-                decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared CCID 2020 white paper)"
+                decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared primary source of the {ranking.label})"
             else:
                 flags.append("tie")
                 decided[rank] = "no majority; the first copy's city kept, flagged as a tie"
-            quality.append(QualityRecord("consensus", f"rank {rank}", "ccid2020_top100",
+            quality.append(QualityRecord("consensus", f"rank {rank}", ranking.table,
                                          "copies disagree with no majority", described, res.name, decided[rank]))
         winners[rank] = key
         rows.append({
@@ -248,19 +255,20 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[
     for t in copies:
         for rank, res, location, raw in t.rows:
             if rank not in winners:
-                quality.append(QualityRecord(t.source_id, location, "ccid2020_top100_by_source",
-                                             f"rank outside 1-{TOP_N}", f"rank {rank}: {res.name}", "",
+                quality.append(QualityRecord(t.source_id, location, ranking.by_source,
+                                             f"rank outside 1-{ranking.size}", f"rank {rank}: {res.name}", "",
                                              "kept in this table only; not part of the top list"))
             agrees = winners.get(rank) == res.key
             by_source.append({
                 "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
                 "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,
                 "province_inferred": res.province_inferred, "table_no": t.table.table_no, "location": location,
+                "flags": ";".join(sorted(set(res.flags))),
             })
             if not agrees and rank in winners:
                 winner = next(r for r in rows if r["rank"] == rank)
                 quality.append(QualityRecord(
-                    t.source_id, location, "ccid2020_top100_by_source", "rank disagrees with the other copies",
+                    t.source_id, location, ranking.by_source, "rank disagrees with the other copies",
                     f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} source{'s' if winner['n_sources'] != 1 else ''})",
                     decided[rank]))
     return Consensus(rows, by_source)
@@ -273,10 +281,10 @@ def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTa
         for rank, res, location, _ in resolved.rows:
             rows.append({"source_id": source_id, "table_no": table.table_no, "rank": rank, "name": res.raw,
                          "city": res.city.name if res.city else "", "province": res.province_name,
-                         "adcode": res.adcode, "location": location})
+                         "adcode": res.adcode, "location": location, "flags": ";".join(sorted(set(res.flags)))})
         return rows
     for row in table.rows:
         rows.append({"source_id": source_id, "table_no": table.table_no, "rank": row.rank,
                      "name": " | ".join(row.fields), "city": "", "province": "", "adcode": "",
-                     "location": row.location})
+                     "location": row.location, "flags": "not_a_city_ranking"})
     return rows

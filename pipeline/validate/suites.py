@@ -2,8 +2,16 @@
 
 Field constraints become column expectations (required -> not null, unique, enum -> in set, pattern
 -> regex, minimum/maximum -> between) and each schema's ``expectations`` list adds table-level ones.
+Three rules hold for every table whose columns call for them, so a new table gets them too:
+- a ``flags`` column holds only the flags of ``schemas/flags.toml``;
+- a table with ``flags`` flags every row whose text shows the marks of unread damage (unreadable_text);
+- a table of places (``adcode`` beside ``province``, ``city``, ``county`` or ``district``): each name is
+  the official name of a division of its column's level (a county-level city is not in ``city``), the
+  adcode lies in the province and the city named, and no town or county starts with a division suffix
+  (a split that took the wrong boundary: 县北极镇) unless the gazetteer knows it so (市桥街道, 市南区).
 Columns an expectation needs but the table does not carry (``gazetteer_province``,
-``previous_score_in_tier``) are derived here, so the published tables stay free of helper columns.
+``previous_score_in_tier``, ``place_problem``) are derived here, so the published tables stay free of
+helper columns.
 """
 
 from __future__ import annotations
@@ -39,7 +47,37 @@ def expectations_for(schema: Schema) -> list[dict]:
                                min_value=constraints.get("minimum"), max_value=constraints.get("maximum")))
     for spec in schema.expectations:
         specs.append({"type": spec["type"], "kwargs": dict(spec.get("kwargs", {})), "meaning": spec.get("meaning", "")})
-    return specs
+    return specs + _table_rules(schema)
+
+
+def _table_rules(schema: Schema) -> list[dict]:
+    """The expectations every table gets from the columns it has (see the module's docstring)."""
+    from pipeline.reconcile.unread import FLAG
+
+    rules = []
+    if "flags" in schema.columns:
+        names = "|".join(sorted(flag_vocabulary()))
+        rules.append({"type": "expect_column_values_to_match_regex",
+                      "kwargs": {"column": "flags", "regex": f"^(?:(?:{names})(?:;|$))+$"},
+                      "meaning": "every flag is one of schemas/flags.toml"})
+        rules.append({"type": "expect_column_values_to_be_in_set",
+                      "kwargs": {"column": "unflagged_unreadable_text", "value_set": [False]},
+                      "meaning": f"every value that shows unread damage (?, U+FFFD, private-use) is flagged {FLAG}"})
+    if "adcode" in schema.columns and set(schema.columns) & set(_PLACE_COLUMNS):
+        rules.append({"type": "expect_column_values_to_be_null", "kwargs": {"column": "place_problem"},
+                      "meaning": "every place row: official names of the right level, an adcode inside the province "
+                                 "and city named, no town or county cut at a division suffix"})
+    return rules
+
+
+@lru_cache(maxsize=1)
+def flag_vocabulary() -> dict[str, str]:
+    """Flag -> what it means, from schemas/flags.toml."""
+    import tomllib
+
+    from pipeline.schemas import SCHEMA_DIR
+
+    return tomllib.loads((SCHEMA_DIR / "flags.toml").read_text(encoding="utf-8"))["flags"]
 
 
 def _spec(kind: str, **kwargs) -> dict:
@@ -58,7 +96,7 @@ def _validation_frame(frame, schema: Schema):
         else:
             out[column] = [None if (v is None or v is pd.NA or v != v or v == "") else v
                            for v in frame[column].astype(object)]
-    needed = {value for spec in schema.expectations for key, value in spec.get("kwargs", {}).items()
+    needed = {value for spec in expectations_for(schema) for key, value in spec["kwargs"].items()
               if key.startswith("column") and isinstance(value, str)}
     for name in sorted(needed & set(_DERIVED)):
         out[name] = _DERIVED[name](out)
@@ -85,8 +123,85 @@ def _undocumented_contradiction(frame) -> list:
             for status, reason in zip(frame["status"], frame["known_discrepancy"])]
 
 
+def _edition_unexplained(frame) -> list:
+    """A claim whose edition differs from the one most of its source's claims have, while its sentence
+    names no ranking or report of that year: a year of the sentence taken for the edition."""
+    from pipeline.claims import named_edition
+
+    usual = frame.groupby("source_id")["edition"].agg(lambda e: e.mode().iloc[0] if e.notna().any() else None)
+    return [bool(edition == edition and edition != usual[source] and named_edition(_text(text)) != edition)
+            for source, edition, text in zip(frame["source_id"], frame["edition"], frame["text"])]
+
+
+def _unflagged_unreadable_text(frame) -> list:
+    """Whether a row shows unread damage in a text value without the flag that says so."""
+    from pipeline.reconcile.unread import DAMAGE_MARKS, FLAG, NOT_VALUES
+
+    from pandas.api.types import is_numeric_dtype
+
+    columns = [c for c in frame.columns if not is_numeric_dtype(frame[c]) and c not in NOT_VALUES]
+    flagged = [FLAG in _text(flags).split(";") for flags in frame["flags"]]
+    damaged = [any(isinstance(v, str) and DAMAGE_MARKS.search(v) for v in values)
+               for values in zip(*(frame[c] for c in columns))] if columns else [False] * len(frame)
+    return [bool(d and not f) for d, f in zip(damaged, flagged)]
+
+
+_PLACE_COLUMNS = ("province", "city", "county", "district", "town")
+_SUFFIX_START = ("市", "县", "区", "旗")
+
+
+def _place_problem(frame) -> list:
+    """What is wrong with each place row (None when nothing is): see the module's docstring."""
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    columns = [c for c in _PLACE_COLUMNS if c in frame.columns]
+    rows = frame[["adcode", *columns, *(["flags"] if "flags" in frame.columns else [])]].to_dict("records")
+    return [_place_row_problem({k: _text(v) for k, v in row.items()}, gaz) for row in rows]
+
+
+def _text(value) -> str:
+    """A cell of the validation frame as text: missing values (None, or NaN in a column with no text) as ''."""
+    return value if isinstance(value, str) else ""
+
+
+def _place_row_problem(row: dict, gaz) -> str | None:
+    flags = set(row.get("flags", "").split(";"))
+    unsettled = bool(flags & {"unresolved", "not_an_administrative_division"})
+    province, city = row.get("province", ""), row.get("city", "")
+    county = row.get("county", "") or row.get("district", "")
+    if province and (gaz.province(province) is None or gaz.province(province).name != province):
+        return f"province {province} is not an official province name"
+    city_divisions = [d for d in gaz.cities(city) if d.name == city] if city else []
+    if city and not unsettled and not any(d.level != "county" for d in city_divisions):
+        return f"city {city} is not a prefecture-level city or municipality"
+    county_divisions = [d for d in gaz.counties(county) if d.name == county] if county else []
+    if county and not unsettled and not county_divisions:
+        return f"county {county} is not the official name of a county-level division"
+    for column in ("county", "district", "town"):
+        text = row.get(column, "")
+        if text.startswith(_SUFFIX_START) and not (column != "town" and county_divisions) and not any(
+                any(text.startswith(town) for town in gaz.towns_of(d)) for d in county_divisions):
+            return f"{column} {text} starts with a division suffix: the name was cut at the wrong place"
+    code = row["adcode"]
+    if not code:
+        return None
+    division = gaz.by_code.get(code)
+    if division is None:
+        return f"adcode {code} is no division of the gazetteer"
+    if province and division.province != province:
+        return f"adcode {code} ({division.name}) lies in {division.province}, not {province}"
+    city_codes = {d.adcode[:2] if d.level == "province" else d.adcode[:4] for d in city_divisions if d.level != "county"}
+    if city and city_codes and not any(code.startswith(prefix) for prefix in city_codes):
+        return f"adcode {code} ({division.name}) does not lie in {city}"
+    if county_divisions and code not in {d.adcode for d in county_divisions}:
+        return f"adcode {code} ({division.name}) is not {county}'s"
+    return None
+
+
 _DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier,
-            "undocumented_contradiction": _undocumented_contradiction}
+            "undocumented_contradiction": _undocumented_contradiction, "edition_unexplained": _edition_unexplained,
+            "unflagged_unreadable_text": _unflagged_unreadable_text, "place_problem": _place_problem}
 
 
 def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner | None = None) -> dict:
