@@ -75,7 +75,7 @@ def _normalize_lines(lines: list[str], first_line: int, explain: bool) -> tuple[
     given_to_byte_damage = list(out)
     byte_damage: list[Repair] = []
     for index in lines_matching(out, gbk_shift.DAMAGE_SITE, text):
-        out[index], found = gbk_shift.repair(out[index], first_line + index)
+        out[index], found = gbk_shift.repair(out[index], first_line + index, document=text)
         byte_damage.extend(found)
     undamaged = list(out)
     stale = _freeze(freezer, out, byte_damage, first_line, markup)  # a repair may restore a swallowed '<'

@@ -18,6 +18,10 @@ Cut runs are a harder set made the same way on the fly: a comma put at every pla
 sentence's first damaged run, so that the run ends early and its last character loses its second
 byte, with only the text before it to tell which it was (the comma often splits a word, which prose
 does not, so more of these are flagged than on real pages).
+
+Every case stands for a line of a damaged page and is read as the pipeline reads one: with the
+document's evidence that it shows the damage (a span with nothing shifted of its own, ``?!?`` at a
+line's end, is read only then). The negatives are read the same way, the harder test.
 """
 
 from __future__ import annotations
@@ -126,7 +130,7 @@ def repair_rate(cases: list[dict], lexicon: Lexicon) -> tuple[dict[str, int], li
     outcomes = dict.fromkeys(("exact", "flagged", "partly repaired", "wrong"), 0)
     failures = []
     for case in cases:
-        text, repairs = repair(case["damaged"], 1, lexicon)
+        text, repairs = repair(case["damaged"], 1, lexicon, evidence=True)
         if text == case["clean"]:
             outcome = "exact"
         elif text == case["damaged"]:
@@ -149,7 +153,7 @@ def summary(outcomes: dict[str, int]) -> str:
 
 
 def false_positives(cases: list[dict], lexicon: Lexicon) -> list[dict]:
-    return [case for case in cases if repair(case["damaged"], 1, lexicon)[0] != case["expected"]]
+    return [case for case in cases if repair(case["damaged"], 1, lexicon, evidence=True)[0] != case["expected"]]
 
 
 def shared_realworld() -> Path | None:
