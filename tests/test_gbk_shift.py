@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,18 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
 def load(name):
-    return [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The byte-damage repair's cases of a corpus file (see corpus/README.md: a case names its repair)."""
+    return [case for case in (json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()
+                              if line.strip()) if case.get("repair", "gbk_shift") == "gbk_shift"]
+
+
+@lru_cache(maxsize=None)
+def source_text(name: str) -> str:
+    """The document a corpus case was found in, as normalize is given it: the damage of its other
+    lines is the evidence a span with no shifted characters of its own is read on."""
+    from pipeline.ingest import read_source
+
+    return "\n".join(read_source(CORPUS.parent.parent / "raw" / name).lines)
 
 
 def test_shift_bytes_replaces_a3_pairs_only():
@@ -57,7 +69,7 @@ def test_repair_records_what_and_where():
 @pytest.mark.parametrize("case", load("in_the_wild.jsonl"), ids=lambda c: f"{c['source']}:{c['line']}")
 def test_in_the_wild(case):
     """Every damaged span of the mirrors: repaired where the clean text is known, flagged otherwise."""
-    text, repairs = repair(case["damaged"], 1)
+    text, repairs = repair(case["damaged"], 1, document=source_text(case["source"]))
     if case["expected"] is None:
         assert text == case["damaged"]
         assert repairs and all(r.confidence == 0 and r.reason.startswith("flagged") for r in repairs)
@@ -67,7 +79,7 @@ def test_in_the_wild(case):
 
 @pytest.mark.parametrize("case", load("negative.jsonl"), ids=lambda c: c["note"])
 def test_negative_cases_are_left_alone(case):
-    assert repair(case["text"], 1)[0] == case["text"]
+    assert repair(case["damaged"], 1)[0] == case["expected"]
 
 
 @pytest.mark.parametrize("case", load("known_failures.jsonl"), ids=lambda c: f"{c['source']}:{c['line']}")
@@ -77,17 +89,17 @@ def test_known_failures_are_never_changed_wrongly(case):
     text, _ = repair(case["damaged"], 1)
     assert text in (case["expected"], case["damaged"])
     if text != case["expected"]:
-        pytest.xfail(case["why"])
+        pytest.xfail(case["note"])
 
 
 def test_synthetic_repair_rate_and_no_false_positives():
     """Synthetic spans from the simulator over clean sentences: most repaired exactly, none made worse
     without a flag being the safer outcome, and every negative case untouched."""
     cases = load("synthetic.jsonl")
-    repaired = [repair(c["damaged"], 1)[0] for c in cases]
-    exact = sum(text == c["clean"] for text, c in zip(repaired, cases))
+    repaired = [repair(c["damaged"], 1, evidence=True)[0] for c in cases]
+    exact = sum(text == c["expected"] for text, c in zip(repaired, cases))
     assert exact / len(cases) >= 0.88
-    assert all(text in (c["clean"], c["damaged"]) for text, c in zip(repaired, cases))
+    assert all(text in (c["expected"], c["damaged"]) for text, c in zip(repaired, cases))
 
 
 def test_a_last_character_the_word_frequencies_read_otherwise_is_flagged():
@@ -142,13 +154,13 @@ def test_a_bar_the_shift_produced_does_not_make_the_line_a_table_row():
 
 
 def test_a_line_ending_in_a_full_stop_and_a_closing_mark():
-    """。” at the end of a line: the second mark lost its trail byte. The quotation opened long before
-    the four characters around the span, and still counts; word frequencies, which know no
-    punctuation, are not asked about a restored mark."""
+    """。” at the end of a line of a damaged page: the second mark lost its trail byte. The quotation
+    opened long before the four characters around the span, and still counts; word frequencies, which
+    know no punctuation, are not asked about a restored mark."""
     for sentence in ("他说：“这是新一代的搜索引擎。”", "他指出：“要建设好智慧城市。”"):
         damaged = simulate(sentence)
         assert damaged.endswith("?!?")
-        assert repair(damaged, 1)[0] == sentence.replace("：", ":")
+        assert repair(damaged, 1, evidence=True)[0] == sentence.replace("：", ":")
 
 
 def test_fresh_sentences_written_apart_from_raw():
@@ -188,3 +200,57 @@ def test_a_second_shifted_pair_inside_one_run():
     text, repairs = repair(damaged, 1)
     assert text == "保护知识产权就是保护创新。"
     assert [(r.column, r.before) for r in repairs] == [(1, damaged)]
+
+
+def test_text_with_no_chinese_around_is_not_the_mirrors_damage():
+    """``What?:?`` read as What海航 at 0.974 before: the damage happens to GBK text, and a span with no
+    shifted characters of its own is read only on a page that shows the damage elsewhere."""
+    for text in ("What?:?", "?:/a>?", "x?:?", "中?:?文"):
+        assert repair(text, 1) == (text, []) or repair(text, 1)[0] == text
+    assert repair("What?:?", 1, evidence=True) == ("What?:?", [])
+
+
+def test_normalize_twice_leaves_a_markup_made_site_alone():
+    """Removing ``/a>`` between ``?:`` and ``?`` makes ``?:?``: a second normalize must not read it."""
+    from pipeline.normalize import normalize_lines
+
+    once, _ = normalize_lines(["?:/a>?", "中?:/a>?文"])
+    assert normalize_lines(once)[0] == once
+
+
+def test_a_span_with_nothing_shifted_needs_the_page_to_show_damage():
+    """。” at a line's end has no shifted character of its own: alone it is left as is; in a page whose
+    other spans show the damage (a run re-read in step) it is read."""
+    damaged = simulate("他说：“这是新一代的搜索引擎。”")
+    assert repair(damaged, 1) == (damaged, [])
+    page = "\n".join([damaged, simulate("的必由之路，前景廣闊。可以說，新型智慧城市建設是")])
+    assert repair(damaged, 1, document=page)[0] == "他说:“这是新一代的搜索引擎。”"
+
+
+def test_simulate_the_variants_real_pages_show():
+    """A converter out of step leaves a real full-width comma (0xA3 0xAC split across its reads) and a
+    decoder drops the private-use pair: the real line 518 of the Tahaoo mirror, from its clean text."""
+    clean = "的發(fā)展與機遇。可以肯定的是，選擇科學客觀、因地制宜"
+    assert simulate(clean) == "的發(fā)展與機遇??梢钥隙ǖ氖?,選擇科學客觀、因地制宜"
+    assert simulate(clean, out_of_step=True, drop_private_use=True) == "的發(fā)展與機遇??梢钥隙ǖ氖牵x擇科學客觀、因地制宜"
+    assert simulate(clean, out_of_step=True) == "的發(fā)展與機遇??梢钥隙ǖ氖牵\ue0fax擇科學客觀、因地制宜"
+    assert shift_bytes(b"\xba\xa3\xbf\xc9\xd2\xc7\xa3\xac\xdf\x78", out_of_step=True) == b"\xba?\xc9\xd2\xc7\xa3\xac\xdf\x78"
+    assert shift_bytes(b"\xba\xa3\xbf\xc9\xd2\xc7\xa3\xac\xdf\x78") == b"\xba?\xc9\xd2\xc7,\xdf\x78"
+
+
+def test_a_run_re_aligns_on_an_ascii_quote():
+    """珠海——"智慧城市": the run ends at the ASCII quote, which puts the decoder back in step."""
+    damaged = simulate('珠海——"智慧城市"建设')
+    assert damaged.endswith('?"智慧城市"建设')
+    assert parse_span(damaged, 1).end == damaged.index('"')
+
+
+def test_an_annotation_put_inside_a_character():
+    """展潛 is D5B9 9D93; read one byte off, B9 9D is 節 (jié), and an annotator put "(jié)" after it,
+    splitting 潛; the '(' went with the orphaned 9D. The lost byte must make 節 with the byte before it,
+    and 潛 with the byte after."""
+    damaged = mirror_decode("最具發展".encode("gbk") + b"\x9d(ji\xa8\xa6)" + "潛力智慧城市".encode("gbk")[1:] + b"</p>")
+    assert damaged == "最具發展?jié)摿χ腔鄢鞘?/p>"
+    assert repair(damaged, 1)[0] == "最具發展潛力智慧城市</p>"
+
+

@@ -4,58 +4,89 @@ The mechanism: a full-width -> half-width punctuation conversion ran over GBK by
 character boundaries. Wherever byte 0xA3 (the trail byte of 海, of 。, …) was followed by 0xA1, 0xA8,
 0xA9, 0xAC, 0xBA, 0xBB or 0xBF, the pair became one ASCII byte (! ( ) , : ; ?). Decoding then lost
 the orphaned lead byte (shown as ``?``) and read the rest one byte off until an ASCII byte put it back
-in step; an invalid pair ending in a digit or ``<`` lost that byte too. ``simulate`` reproduces this.
+in step; an invalid pair ending in a digit, ``<`` or ``(`` lost that byte too. ``simulate`` reproduces
+this, and the variants real pages show:
+- a converter out of step: once it had converted a pair, it went on reading pairs as the decoder did,
+  so it converted the next pair starting with 0xA3 in that reading and left a real full-width comma
+  (0xA3 0xAC split across two of its pairs) alone;
+- a decoder that dropped the private-use characters (GBK's user-defined pairs) a shifted run produces;
+- a pinyin annotation put inside a character (``展?jié)摿``: bytes B9 9D of 展潛 read out of step as 節,
+  annotated, and 潛 split by "(jié)"), whose ``(`` the decoder lost with the orphaned byte before it.
 
-The inverse: from ``?`` + one of those ASCII marks, re-encode the shifted run, restore the 0xA3 pair,
-and decode in step again. What is lost is one byte at the start (the lead byte of the character before
-the mark) and, when the run ends in ``?``, the last character's trail byte. Every candidate for the
-lost bytes is decoded, checked by simulating the damage again (it must give back exactly what was
-observed), and scored by the lexicon; a span is repaired only when one candidate clearly wins, and
-otherwise kept and flagged.
+The inverse: re-encode the shifted run, restore what the damage removed, and decode in step again.
+What is lost is the lead byte of the character before the mark (or before the annotation) and, when
+the run ends in ``?``, the last character's trail byte; a dropped private-use pair takes two more.
+Every candidate for the lost bytes is decoded, checked by simulating the damage again (it must give
+back exactly what was observed), and scored by the lexicon; a span is repaired only when one candidate
+clearly wins, and otherwise kept and flagged.
+
+Evidence first: a span holding no shifted characters of its own (``?:?``, ``???/p>``) is read only in a
+document that shows the damage elsewhere, and a span with no Chinese text around it never.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
-from pipeline.normalize.lexicon import CJK, default_lexicon, open_quotations
+from pipeline.normalize.lexicon import CJK, QUOTE_PAIRS, default_lexicon, simplify_chars
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
 # Bytes an invalid pair swallowed on the mirrors (a GB18030 decoder reads 0x30-0x39 as the second byte
-# of a four-byte sequence; '<' vanished the same way in every '</p>' and '<br').
-SWALLOWED = bytes(range(0x30, 0x3A)) + b"<"
+# of a four-byte sequence; '<' vanished the same way in every '</p>' and '<br', and '(' in every pinyin
+# annotation that followed a shifted run: 髷?shù) for 數(shù)).
+SWALLOWED = bytes(range(0x30, 0x3A)) + b"<("
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# the syllable of an annotation whose '(' an orphaned byte swallowed: a tone mark in it, as the reposts write them
+_ANNOTATION_REST = rf"(?=[a-zü{_TONED}]{{1,6}}\))[a-zü]*[{_TONED}][a-zü{_TONED}]*\)"
+_ANNOTATION_AFTER = re.compile(_ANNOTATION_REST)
+_ANNOTATIONS = re.compile(rf"\([a-zü{_TONED}][a-zü{_TONED} ·']{{0,40}}\)")
 _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])|^ (?=[\u4e00-\u9fff])")
-DAMAGE_SITE = re.compile(r"\?[!(),:;?]")
+DAMAGE_SITE = re.compile(rf"\?[!(),:;?]|\?(?={_ANNOTATION_REST})")
+_TAG_REST = re.compile(r"/?[a-zA-Z][a-zA-Z0-9]*\b[^<>\n]{0,200}>")  # what is left of a tag after its '<': /p>, br …/>
 MIN_SCORE = 2.5  # the winner must be at least a word of frequency ~300, a place name or a sentence end
 MARGIN = 1.0  # and ten times better (in log10 terms) than the runner-up
 _SHORTLIST = 12
 _INNER_MARKS = 2  # shifted pairs inside one run tried, when the run read up to its first mark has no reading
 _CONTEXT = 4
+_WINDOW = 64  # characters of context kept around a span: enough for the scorer, whatever the line's length
+_MAX_RUN = 200  # a shifted run ends at the next ASCII byte; one longer than this is left as read
+_MAX_GAPS = 2  # places inside a run tried for a dropped private-use pair: its stray characters or bad pairs
 
 
-def shift_bytes(data: bytes) -> bytes:
-    """The faulty conversion: 0xA3 followed by a full-width punctuation trail byte becomes ASCII."""
+def shift_bytes(data: bytes, out_of_step: bool = False) -> bytes:
+    """The faulty conversion: 0xA3 followed by a full-width punctuation trail byte becomes ASCII.
+    ``out_of_step``: after converting a pair the converter reads pairs, as the decoder then does, and
+    converts only pairs starting with 0xA3 in that reading, until an ASCII byte."""
     out = bytearray()
     i = 0
+    paired = False
     while i < len(data):
-        if data[i] == 0xA3 and i + 1 < len(data) and data[i + 1] in _BYTE_PUNCT:
+        byte = data[i]
+        if byte == 0xA3 and i + 1 < len(data) and data[i + 1] in _BYTE_PUNCT:
             out += _BYTE_PUNCT[data[i + 1]]
             i += 2
+            paired = out_of_step
+        elif paired and byte >= 0x80:
+            out += data[i:i + 2]
+            i += 2
         else:
-            out.append(data[i])
+            out.append(byte)
             i += 1
+            paired = paired and byte >= 0x80
     return bytes(out)
 
 
-def mirror_decode(data: bytes) -> str:
-    """GBK/GB18030 decoding as the mirrors did it: ``?`` for what does not decode."""
+def mirror_decode(data: bytes, drop_private_use: bool = False) -> str:
+    """GBK/GB18030 decoding as the mirrors did it: ``?`` for what does not decode; with
+    ``drop_private_use``, nothing for a pair in GBK's user-defined areas."""
     out: list[str] = []
     i = 0
     while i < len(data):
@@ -67,7 +98,9 @@ def mirror_decode(data: bytes) -> str:
         following = data[i + 1] if i + 1 < len(data) else None
         if byte != 0xFF and byte != 0x80 and following is not None:
             if 0x40 <= following <= 0x7E or 0x80 <= following <= 0xFE:
-                out.append(_decode_or_mark(data[i:i + 2]))
+                char = _decode_or_mark(data[i:i + 2])
+                if not (drop_private_use and _private(char)):
+                    out.append(char)
                 i += 2
                 continue
             if 0x30 <= following <= 0x39 and i + 3 < len(data):
@@ -93,32 +126,83 @@ def _decode_or_mark(pair: bytes) -> str:
         return "?"
 
 
-def simulate(text: str) -> str:
-    """What a mirror page makes of ``text``."""
-    return mirror_decode(shift_bytes(text.encode("gb18030")))
+def _private(char: str) -> bool:
+    return "\ue000" <= char <= "\uf8ff"
+
+
+def simulate(text: str, out_of_step: bool = False, drop_private_use: bool = False) -> str:
+    """What a mirror page makes of ``text`` (with the variants, see shift_bytes and mirror_decode)."""
+    return mirror_decode(shift_bytes(text.encode("gb18030"), out_of_step), drop_private_use)
+
+
+# The ways of the damage a reading is checked against: (converter out of step, private-use dropped).
+_PLAIN = ((False, False), (True, False))
+_DROPPED = ((False, True), (True, True))
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A character of the restored text with lost bytes: ``lead`` and ``trail`` are None where lost.
+    ``misread``: an annotation ("(jié)") was put inside this character, after its lead byte, because the
+    pair (``misread_after``, lead) was read as a character it is a reading of. ``reads``: an annotation
+    follows the character, so it is a reading of it. ``gap``: "before" or "after", the side on which a
+    private-use pair the decoder dropped took this character's lost byte."""
+
+    lead: int | None
+    trail: int | None
+    misread_after: int | None = None
+    misread: str = ""
+    reads: str = ""
+    gap: str = ""
+
+
+@dataclass(frozen=True)
+class Swallowed:
+    """The byte an orphaned lead swallowed at the run's end: one of ``options`` ("" for none)."""
+
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bad:
+    """Two known bytes that do not decode as a pair: the run lost something between them."""
+
+    lead: int
+    trail: int
 
 
 @dataclass
 class Span:
-    """A damaged span line[start:end] and the bytes it came from: ``template`` holds the known bytes
-    and None for each lost one; ``run`` is where the re-encoded shifted run sits in it."""
+    """A damaged span line[start:end] and the bytes it came from: ``template`` holds the known bytes,
+    None for each lost one and an annotation's text where one was put inside a character."""
 
     start: int
     end: int
     template: list
     lost_tail: bool
+    shifted: int = 0  # characters read one byte off (or misread under an annotation): the span's own evidence
 
 
 def parse_span(line: str, start: int, inner_marks: int = 0) -> Span | None:
-    """The byte template of the damage starting at line[start] ('?' + a shifted mark). With
-    ``inner_marks``, that many marks inside the run that are followed by more of it are read as shifted
-    pairs too: a second 0xA3 trail whose lead the out-of-step reading had put into the character before
-    (保护 is B1A3 BBA4: 'A3 BB' became ';' and B1 ended a pair, so no '?' shows)."""
-    template: list[int | None] = [None, 0xA3, PUNCT_BYTE[line[start + 1]]]
-    j = start + 2
+    """The byte template of the damage starting at line[start] ('?' + a shifted mark, or '?' + an
+    annotation that lost its '('). With ``inner_marks``, that many marks inside the run that are followed
+    by more of it are read as shifted pairs too: a second 0xA3 trail whose lead the out-of-step reading
+    had put into the character before (保护 is B1A3 BBA4: 'A3 BB' became ';' and B1 ended a pair, so no
+    '?' shows)."""
+    if line[start + 1] in PUNCT_BYTE:
+        template: list = [None, 0xA3, PUNCT_BYTE[line[start + 1]]]
+        j = start + 2
+        shifted = 0
+    else:
+        annotation = _ANNOTATION_AFTER.match(line, start + 1)
+        if start == 0 or len(line[start - 1].encode("gb18030")) != 2:
+            return None  # the annotator misread the pair ending the character before: there is none
+        template = [None, "(" + annotation.group(0)]
+        j = annotation.end()
+        shifted = 1
     lost_tail = False
     while True:
-        if j >= len(line):
+        if j >= len(line) or j - start > _MAX_RUN:
             return None
         char = line[j]
         if char == "?" and (j + 1 == len(line) or ord(line[j + 1]) < 0x80):
@@ -139,49 +223,116 @@ def parse_span(line: str, start: int, inner_marks: int = 0) -> Span | None:
         if len(encoded) != 2:
             return None
         template.extend(encoded)
+        shifted += 1
         j += 1
         if encoded[1] < 0x80:
             break
-    return Span(start, j, template, lost_tail)
+    return Span(start, j, template, lost_tail, shifted)
 
 
-def segment(template: list, lost_tail: bool) -> list | None:
-    """Read the template in step again: a list of pieces, each a known character, ("lead", trail) or
-    ("trail", lead) for a character with a lost byte, or ("swallowed",) after a lost tail."""
+def segment(template: list, lost_tail: bool, before: str = "", right: str = "", gap: int | None = None) -> list | None:
+    """Read the template in step again: a list of pieces, each a known character, an Unknown or, after
+    a lost tail, Swallowed. ``before`` is the character before the span (an annotation inside the first
+    character misread its last byte); ``right`` the text after it. ``gap``: the piece at that index is
+    split by a private-use pair the decoder dropped (its two bytes lost)."""
     pieces: list = []
     k = 0
     while k < len(template):
         byte = template[k]
-        if byte is not None and byte < 0x80:
+        if byte is not None and not isinstance(byte, str) and byte < 0x80:
             pieces.append(chr(byte))
             k += 1
             continue
+        misread = ""
+        if k + 1 < len(template) and isinstance(template[k + 1], str):
+            misread = template[k + 1]
+            template = template[:k + 1] + template[k + 2:]
         if k + 1 >= len(template):
             return None
         trail = template[k + 1]
-        if byte is None:
-            pieces.append(("lead", trail))
-        elif trail is None:
-            pieces.append(("trail", byte))
-        else:
-            try:
-                pieces.append(bytes([byte, trail]).decode("gb18030"))
-            except UnicodeDecodeError:
+        if misread:
+            after = before.encode("gb18030")[-1] if not pieces else _last_byte(pieces[-1])
+            if after is None:
                 return None
+            pieces.append(Unknown(byte, trail, after, misread))
+        elif byte is None or trail is None:
+            pieces.append(Unknown(byte, trail))
+        else:
+            char = _decode_or_mark(bytes([byte, trail]))
+            pieces.append(Bad(byte, trail) if char == "?" else char)
         k += 2
+    if gap is not None:
+        pieces = _split_for_gap(pieces, gap)
+        if pieces is None:
+            return None
     if lost_tail:
-        pieces.append(("swallowed",))
+        annotation = _ANNOTATION_AFTER.match(right)
+        if annotation and isinstance(pieces[-1], Unknown):  # the character before an annotation reads it
+            last = pieces[-1]
+            pieces[-1] = Unknown(last.lead, last.trail, last.misread_after, last.misread, "(" + annotation.group(0), last.gap)
+        pieces.append(Swallowed(_swallowed_options(right)))
     return pieces
 
 
-@lru_cache(maxsize=None)
-def _lead_candidates(trail: int) -> tuple[str, ...]:
-    return tuple(c for c in (_char(bytes([x, trail])) for x in range(0x81, 0xFF)) if c)
+def _last_byte(piece) -> int | None:
+    if isinstance(piece, str):
+        return piece.encode("gb18030")[-1]
+    return None
+
+
+def _split_for_gap(pieces: list, index: int) -> list | None:
+    """The piece at ``index`` split in two: a private-use pair between its bytes was dropped, taking the
+    trail of the first character and the lead of the second."""
+    piece = pieces[index]
+    if isinstance(piece, Bad):
+        lead, trail = piece.lead, piece.trail
+    elif isinstance(piece, str) and len(piece.encode("gb18030")) == 2:
+        lead, trail = piece.encode("gb18030")
+    else:
+        return None
+    return pieces[:index] + [Unknown(lead, None, gap="before"), Unknown(None, trail, gap="after")] + pieces[index + 1:]
+
+
+def _swallowed_options(right: str) -> tuple[str, ...]:
+    """What the orphaned byte at the run's end may have swallowed. One must have existed when the
+    observed text goes on with a byte the decoder would have swallowed; '(' is the one before an
+    annotation's syllables and '<' before what is left of a tag; otherwise none is assumed (nothing
+    would tell which it was)."""
+    if right[:1] and right[:1].encode("gb18030")[:1] in SWALLOWED:
+        return tuple(SWALLOWED.decode())
+    if _ANNOTATION_AFTER.match(right):
+        return ("(",)
+    if _TAG_REST.match(right):
+        return ("<",)
+    return ("",)
 
 
 @lru_cache(maxsize=None)
-def _trail_candidates(lead: int) -> tuple[str, ...]:
-    return tuple(c for c in (_char(bytes([lead, y])) for y in range(0x81, 0xFF)) if c)
+def _private_leads() -> frozenset[int]:
+    """Bytes that start a pair decoding to a private-use character."""
+    return frozenset(x for x in range(0x81, 0xFF) if any(_private(_decode_or_mark(bytes([x, y]))) for y in range(0x40, 0xFF)))
+
+
+@lru_cache(maxsize=None)
+def _options(piece: Unknown) -> tuple[str, ...]:
+    """The characters an Unknown may have been: every lost byte in 0x81-0xFE (each was read as a lead
+    by the decoder), each pair decoding to a character that is not private-use, within the piece's
+    constraints."""
+    from pipeline.normalize.pinyin import _is_pinyin
+
+    leads = [piece.lead] if piece.lead is not None else range(0x81, 0xFF)
+    if piece.misread:
+        leads = [x for x in leads if _is_pinyin(piece.misread, _char(bytes([piece.misread_after, x])) or "?")]
+    trails = [piece.trail] if piece.trail is not None else range(0x81, 0xFF)
+    if piece.gap == "before":
+        trails = [y for y in trails if y in _private_leads()]
+    found = []
+    for x in leads:
+        for y in trails:
+            char = _char(bytes([x, y]))
+            if char and (not piece.reads or _is_pinyin(piece.reads, char)):
+                found.append(char)
+    return tuple(found)
 
 
 def _char(pair: bytes) -> str:
@@ -189,78 +340,170 @@ def _char(pair: bytes) -> str:
         char = pair.decode("gb18030")
     except UnicodeDecodeError:
         return ""
-    return "" if "\ue000" <= char <= "\uf8ff" else char
+    return "" if _private(char) else char
 
 
-def _options(piece, following: str) -> tuple[str, ...]:
-    """What a piece of the template may have been. A swallowed byte must have existed when the
-    observed text goes on with a byte the decoder would have swallowed; otherwise it is left out
-    (nothing would tell which it was)."""
+def _choices(piece) -> tuple[str, ...]:
     if isinstance(piece, str):
         return (piece,)
-    kind = piece[0]
-    if kind == "lead":
-        return _lead_candidates(piece[1])
-    if kind == "trail":
-        return _trail_candidates(piece[1])
-    if following and following.encode("gb18030")[:1] in SWALLOWED:
-        return tuple(chr(b) for b in SWALLOWED)
-    return ("",)
+    if isinstance(piece, Swallowed):
+        return piece.options
+    if isinstance(piece, Bad):
+        return ()
+    return _options(piece)
 
 
-def repair(text: str, line: int, lexicon=None) -> tuple[str, list[Repair]]:
+def _output(piece, char: str) -> str:
+    """A restored character as a correct conversion would have left it: a full-width mark the converter
+    out of step left alone (its 0xA3 pair split across two of its reads) is the ASCII mark."""
+    if isinstance(piece, Unknown) and char in _FULL_WIDTH_MARKS:
+        return _FULL_WIDTH_MARKS[char]
+    return char
+
+
+_FULL_WIDTH_MARKS = {bytes([0xA3, byte]).decode("gb18030"): mark.decode() for byte, mark in _BYTE_PUNCT.items()}
+
+
+def _damage_bytes(pieces: list, chars: list[str]) -> bytes:
+    """The bytes of a reading as the page held them before the punctuation shift: the characters, with
+    each annotation put inside a character back after its lead byte."""
+    out = bytearray()
+    for piece, char in zip(pieces, chars):
+        encoded = char.encode("gb18030")
+        if isinstance(piece, Unknown) and piece.misread:
+            encoded = encoded[:1] + piece.misread.encode("gb18030") + encoded[1:]
+        out += encoded
+    return bytes(out)
+
+
+def _reproduces(pieces: list, chars: list[str], observed: str, right: str, variants) -> bool:
+    data = _damage_bytes(pieces, chars) + right[:2].encode("gb18030")
+    expected = observed + right[:2]
+    return any(mirror_decode(shift_bytes(data, out_of_step), dropped) == expected for out_of_step, dropped in variants)
+
+
+def repair(text: str, line: int, lexicon=None, document: str | None = None,
+           evidence: bool | None = None) -> tuple[str, list[Repair]]:
+    """The line with its damaged spans read where one reading clearly wins, and a record per span.
+    Spans with no shifted characters of their own are read only where the document shows the damage
+    elsewhere: ``evidence`` says whether it does, else it is found from ``document`` (the text the line
+    belongs to; the line itself when not given)."""
     if "?" not in text or not DAMAGE_SITE.search(text):
         return text, []
+    if evidence is None:
+        evidence = document_shows_damage(text if document is None else document)
     if lexicon is None:
         # The search is costly and pages repeat their headings: same line, same answer.
-        fixed, found = _repair_cached(text)
+        fixed, found, _ = _repair_cached(text, evidence)
         # the constructor, not dataclasses.replace: this runs once per damaged line of every document
         return fixed, [Repair(r.kind, line, r.column, r.before, r.after, r.confidence, r.reason, r.count) for r in found]
-    return _repair(text, line, lexicon)
+    fixed, found, _ = _repair(text, line, lexicon, evidence)
+    return fixed, found
 
 
 @lru_cache(maxsize=4096)
-def _repair_cached(text: str) -> tuple[str, tuple[Repair, ...]]:
-    fixed, found = _repair(text, 0, default_lexicon())
-    return fixed, tuple(found)
+def _repair_cached(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
+    fixed, found, shows = _repair(text, 0, default_lexicon(), evidence)
+    return fixed, tuple(found), shows
 
 
-def _repair(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
-    """Cells first, then the spans left; the spans' columns are moved to the line as read."""
+_last_document: list = [None, False]  # the last document asked about and its answer: asked once per line
+
+
+def document_shows_damage(document: str) -> bool:
+    """Whether the text shows the mirrors' damage: a span whose own shifted characters one reading
+    clearly restores (a lone ``?:?`` or ``???`` proves nothing: ASCII text has those)."""
+    if _last_document[0] is document:
+        return _last_document[1]
+    found = False
+    for match in DAMAGE_SITE.finditer(document):
+        start = document.rfind("\n", 0, match.start()) + 1
+        end = document.find("\n", match.end())
+        line = document[start:] if end < 0 else document[start:end]
+        if _shows_damage(line):
+            found = True
+            break
+    _last_document[:] = [document, found]
+    return found
+
+
+def _shows_damage(line: str) -> bool:
+    return _repair_cached(line, True)[2]
+
+
+def _repair(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Repair], bool]:
+    """Cells first, then the spans left; the spans' columns are moved to the line as read. Also whether
+    something with shifted characters of its own was read: the line shows the damage."""
     given = text
-    text, cells = _repair_cells(text, line)
+    text, cells, shows = _repair_cells(text, line, evidence)
     if not DAMAGE_SITE.search(text):
-        return text, cells
+        return text, cells, shows
     cell_text = text
-    text, spans = _repair_spans(text, line, lexicon)
-    return text, cells + placed(spans, [StageMaps(cells, lambda _: given, lambda _: cell_text)])
+    text, spans, shown = _repair_spans(text, line, lexicon, evidence)
+    return text, cells + placed(spans, [StageMaps(cells, lambda _: given, lambda _: cell_text)]), shows or shown
 
 
-def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
+class _Left:
+    """The text before the span being read, as repaired so far: its last characters and its open
+    quotations, kept as the line is walked, so that a long line costs no more per span than a short one."""
+
+    def __init__(self):
+        self.tail = ""
+        self.length = 0
+        self.last_open: dict[str, int] = {}
+        self.last_close: dict[str, int] = {}
+
+    def feed(self, chunk: str) -> None:
+        for closer, opener in QUOTE_PAIRS.items():
+            for mark, last in ((opener, self.last_open), (closer, self.last_close)):
+                at = chunk.rfind(mark)
+                if at >= 0:
+                    last[mark] = self.length + at
+        self.length += len(chunk)
+        self.tail = (self.tail + chunk[-_WINDOW:])[-_WINDOW:]
+
+    def open_marks(self) -> str:
+        """The opening marks nothing has closed, in order: what a restored closing mark may close,
+        however far back the quotation opened."""
+        opened = sorted((self.last_open[opener], opener) for closer, opener in QUOTE_PAIRS.items()
+                        if self.last_open.get(opener, -1) > self.last_close.get(closer, -1))
+        return "".join(mark for _, mark in opened)
+
+
+def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Repair], bool]:
     repairs: list[Repair] = []
+    shows = False
     separators = [i for i, char in enumerate(text) if char in "|\t"]
     out: list[str] = []
+    left = _Left()
     position = 0  # where the text not yet copied to out begins
+    fed = 0  # where the text not yet fed to left begins
     examined = 0  # where the last span looked at, repaired or flagged, ends: a site inside it is part of it
     for match in DAMAGE_SITE.finditer(text):
         if match.start() < examined:
             continue
+        left.feed(text[fed:match.start()])
+        fed = match.start()
         span = parse_span(text, match.start())
         if span is None:
-            repairs.append(Repair("gbk_shift", line, match.start() + 1, match.group(0), match.group(0), 0.0,
-                                  "flagged, left as is: looks like punctuation-shift damage but its bytes do not "
-                                  "decode in step"))
             examined = match.end()
+            if _in_chinese(text, match.start(), match.end()):
+                repairs.append(Repair("gbk_shift", line, match.start() + 1, match.group(0), match.group(0), 0.0,
+                                      "flagged, left as is: looks like punctuation-shift damage but its bytes do not "
+                                      "decode in step"))
             continue
-        left = "".join(out) + text[position:span.start]
-        if any(not span.start <= i < span.end for i in separators):  # a '|' the shift produced is no cell
+        if not (_in_chinese(text, span.start, span.end) and (span.shifted or evidence)):
+            examined = span.end  # no Chinese text around it, or nothing shifted in a page that shows no damage
+            continue
+        inside = bisect_left(separators, span.end) - bisect_left(separators, span.start)
+        if inside < len(separators):  # a '|' the shift produced is no cell
             examined = span.end
             repairs.append(Repair("gbk_shift", line, span.start + 1, text[span.start:span.end],
                                   text[span.start:span.end], 0.0,
                                   "flagged, left as is: a table cell names something (a company, an app) that "
                                   "dictionary words cannot decide, and no place name fits"))
             continue
-        chosen, candidates, margin = _choose(span, text[span.start:span.end], left, text[span.end:], lexicon)
+        chosen, candidates, _ = _choose_span(span, text, left, lexicon)
         for inner in range(1, _INNER_MARKS + 1):
             if candidates:
                 break
@@ -268,63 +511,188 @@ def _repair_spans(text: str, line: int, lexicon) -> tuple[str, list[Repair]]:
             if longer is None or longer.end == span.end:
                 break
             span = longer
-            chosen, candidates, margin = _choose(span, text[span.start:span.end], left, text[span.end:], lexicon)
+            chosen, candidates, _ = _choose_span(span, text, left, lexicon)
         examined = span.end
         before = text[span.start:span.end]
-        if not candidates:
-            repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
-                                  "flagged, left as is: no reading of the lost bytes reproduces the damage"))
-            continue
         if chosen is None:
-            repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
-                                  "flagged, left as is: no candidate clearly wins (" + ", ".join(candidates[:4]) + ")"))
+            reason = ("no reading of the lost bytes reproduces the damage" if not candidates
+                      else "no candidate clearly wins (" + ", ".join(candidates[:4]) + ")")
+            repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0, "flagged, left as is: " + reason))
             continue
+        reading, margin, _ = chosen
         out.append(text[position:span.start])
-        out.append(chosen)
-        position = span.end
-        repairs.append(Repair("gbk_shift", line, span.start + 1, before, chosen,
+        out.append(reading)
+        left.feed(reading)
+        position = fed = span.end
+        shows = shows or span.shifted > 0
+        repairs.append(Repair("gbk_shift", line, span.start + 1, before, reading,
                               round(1 - 1 / (1 + 10 ** margin), 3),
                               "GBK punctuation-shift damage undone; lost byte(s) chosen by the lexicon"))
     out.append(text[position:])
-    return "".join(out), repairs
+    return "".join(out), repairs, shows
 
 
-def _choose(span: Span, observed: str, left: str, right: str, lexicon) -> tuple[str | None, list[str], float]:
-    """The restored text when one verified candidate clearly wins, else None with the leading candidates.
+def _in_chinese(text: str, start: int, end: int) -> bool:
+    """Whether a span sits in Chinese text: it holds a Han character or a full-width mark, or one is
+    next to it. The mirrors' damage happens to GBK text; ``What?:?`` is English, and private-use
+    characters alone are not Chinese."""
+    return any(CJK.match(c) or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+               for c in text[max(0, start - 1):end + 1])
 
-    Beyond the mechanism, the Tahaoo mirror also dropped some private-use characters (U+E317, U+E7CB)
-    from shifted runs; a drop merges its two neighbours into one stray character that no candidate
-    can undo, and such spans are known failures of the corpus."""
-    # Context for scoring; spaces a line wrap left between characters would hide the words around.
-    before = _WRAP_SPACE.sub("", left)
-    prefix = before[-_CONTEXT:] if len(before) > _CONTEXT else "\n" + before  # '\n': the line starts there
+
+def _choose_span(span: Span, text: str, left: _Left, lexicon, first: str | None = None, ranked: list | None = None):
+    """_choose on the span's observed text and its context; where the plain reading has no winner, a
+    private-use pair the decoder dropped is tried inside the run where the plain reading shows one: a
+    stray character (a drop merges its two neighbours into one) or a pair that does not decode.
+    ``first``: the first lost character is known. The verified readings are added to ``ranked``."""
+    observed = text[span.start:span.end]
+    right = text[span.end:span.end + _WINDOW]
+    context = _context(left, right, lexicon)
+    pieces = _with_first(segment(span.template, span.lost_tail, left.tail[-1:], right), first)
+    if pieces is None:
+        return None, [], []
+    found = _rank(pieces, observed, context, _PLAIN, _SHORTLIST)
+    if ranked is not None:
+        ranked.extend(found)
+    chosen, candidates, stray = _decide(pieces, found, context)
+    if chosen is not None:
+        return chosen, candidates, stray
+    suspects = stray + [i for i, piece in enumerate(pieces) if isinstance(piece, Bad)]
+    places = [i for i in suspects if i and _split_for_gap(pieces, i) is not None]
+    for place in places[:_MAX_GAPS]:
+        gapped = _with_first(segment(span.template, span.lost_tail, left.tail[-1:], right, gap=place), first)
+        found = _rank(gapped, observed, context, _DROPPED, _SHORTLIST // 2)
+        if ranked is not None:
+            ranked.extend(found)
+        reading, others, _ = _decide(gapped, found, context)
+        if reading is not None:
+            return reading, others, []
+        candidates = candidates or others
+    return None, candidates, stray
+
+
+def _with_first(pieces: list | None, first: str | None) -> list | None:
+    """The pieces with the first lost character fixed to ``first`` (None when it cannot be that)."""
+    if pieces is None or first is None:
+        return pieces
+    piece = pieces[0]
+    if not isinstance(piece, Unknown) or first not in _options(piece):
+        return None
+    lead, trail = first.encode("gb18030")
+    return [Unknown(lead, trail, piece.misread_after, piece.misread, piece.reads, piece.gap)] + pieces[1:]
+
+
+@dataclass
+class SpanReading:
+    """A damaged span read on its own: where it ends, its verified readings and their scores, and the
+    reading that clearly wins (None when none does)."""
+
+    start: int
+    end: int
+    ranked: list[tuple[str, float]]
+    chosen: str | None
+    candidates: list[str]
+    confidence: float = 0.0
+    restored: tuple[int, ...] = ()  # where in ``chosen`` the characters whose bytes were lost are
+
+
+def site_length(line: str, start: int) -> int:
+    """How many characters the damage site at line[start] takes: '?' and a mark, or '?' and what is left
+    of an annotation."""
+    annotation = _ANNOTATION_AFTER.match(line, start + 1)
+    return 1 + (annotation.end() - start - 1 if annotation and line[start + 1] not in PUNCT_BYTE else 1)
+
+
+def without_annotations(text: str) -> str:
+    """``text`` without pinyin annotations (``發(fā)展`` -> ``發展``): for comparing it with clean text."""
+    return _ANNOTATIONS.sub("", text)
+
+
+def read_span(line: str, start: int, lexicon, first: str | None = None) -> SpanReading | None:
+    """The damage starting at line[start] read as the first pass reads a span, whatever the page's
+    evidence and the table cell it sits in: for a second pass that brings evidence of its own (a lexicon
+    with reference text, the first character chosen over other occurrences of the same bytes)."""
+    left = _Left()
+    left.feed(line[:start])
+    span = parse_span(line, start)
+    if span is None:
+        return None
+    ranked: list = []
+    chosen, candidates, _ = _choose_span(span, line, left, lexicon, first, ranked)
+    for inner in range(1, _INNER_MARKS + 1):
+        if candidates:
+            break
+        longer = parse_span(line, start, inner)
+        if longer is None or longer.end == span.end:
+            break
+        span = longer
+        chosen, candidates, _ = _choose_span(span, line, left, lexicon, first, ranked)
+    return SpanReading(span.start, span.end, sorted(ranked, key=lambda kv: (-kv[1], kv[0])),
+                       chosen[0] if chosen else None, candidates,
+                       round(1 - 1 / (1 + 10 ** chosen[1]), 3) if chosen else 0.0, chosen[2] if chosen else ())
+
+
+def _context(left: _Left, right: str, lexicon):
+    """Prefix and suffix for scoring: spaces a line wrap left between characters, and pinyin annotations,
+    would hide the words around."""
+    before = _WRAP_SPACE.sub("", _ANNOTATIONS.sub("", left.tail))
+    short = left.length <= _WINDOW and len(before) <= _CONTEXT
+    prefix = "\n" + before if short else before[-_CONTEXT:]  # '\n': the line starts there
     # a quotation opened before the window still open: its mark goes first, so a closing mark scores
-    prefix = "".join(mark for mark in open_quotations(left) if mark not in prefix) + prefix
-    suffix = _WRAP_SPACE.sub("", right)[:_CONTEXT]
-    context = (observed, prefix, suffix, right, lexicon)
-    pieces = segment(span.template, span.lost_tail)
-    ranked = _rank(pieces, context, _SHORTLIST) if pieces else []
+    prefix = "".join(mark for mark in left.open_marks() if mark not in prefix) + prefix
+    rest = right[_ANNOTATION_AFTER.match(right).end():] if _ANNOTATION_AFTER.match(right) else right
+    suffix = _WRAP_SPACE.sub("", _ANNOTATIONS.sub("", rest))[:_CONTEXT]
+    return prefix, suffix, right, lexicon
+
+
+def _choose(pieces, observed: str, context, variants,
+            shortlist: int = _SHORTLIST) -> tuple[tuple[str, float] | None, list[str], list[int]]:
+    """(the restored text, its margin) when one verified candidate clearly wins, else None with the
+    leading candidates; and where the best reading has stray characters (indexes of pieces)."""
+    return _decide(pieces, _rank(pieces, observed, context, variants, shortlist), context)
+
+
+def _decide(pieces, ranked: list[tuple[str, float]], context) -> tuple[tuple[str, float] | None, list[str], list[int]]:
+    prefix, suffix, right, lexicon = context
     if not ranked:
-        return None, [], 0.0
+        return None, [], []
     best, best_score = ranked[0]
-    runner_up = next((s for text, s in ranked[1:] if not _only_swallowed_differs(text, best)), -math.inf)
+    # readings that differ only by a swallowed byte, or by a character's Traditional and Simplified forms
+    # (數 and 数, both in GBK), read the same
+    runner_up = next((s for text, s in ranked[1:] if not _only_swallowed_differs(text, best)
+                      and simplify_chars(text) != simplify_chars(best)), -math.inf)
     margin = best_score - runner_up
     candidates = [text for text, _ in ranked]
-    stray = _reads_badly(best, context)
+    stray = lexicon.stray_characters(prefix + best + suffix, len(prefix), len(prefix) + len(best))
     if stray:
-        shown = "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" else c for c in stray)
-        return None, [best, f"stray {shown}"], 0.0
+        shown = "".join(f"U+{ord(c):04X}" if _private(c) else c for c in stray)
+        return None, [best, f"stray {shown}"], _stray_pieces(pieces, best, stray)
     if best_score < MIN_SCORE or margin < MARGIN:
-        return None, candidates, 0.0
-    if span.lost_tail and CJK.match(_restored_tail(best)):
+        return None, candidates, []
+    if isinstance(pieces[-1], Swallowed) and CJK.match(_restored_tail(best)):
         # The last character lost its second byte and an ASCII mark follows it: only the text before
         # speaks for it, and a word it would form there (去掉) can outscore a character that stands
         # alone (的). The reading the words' frequencies prefer must end the same way. (A restored
         # mark, 。”, is for the sentence and quotation evidence: word frequencies know no punctuation.)
-        likeliest = max(candidates[:_SHORTLIST], key=lambda text: lexicon.likeliest_split(prefix + text + suffix)[0])
+        likeliest = max(candidates[:_SHORTLIST],
+                        key=lambda text: lexicon.likeliest_split(prefix + text.removesuffix("(") + suffix)[0])
         if _restored_tail(likeliest) != _restored_tail(best):
-            return None, [best, likeliest], 0.0
-    return best, candidates, min(margin, 6.0)
+            return None, [best, likeliest], []
+    restored = tuple(i for i, piece in enumerate(pieces) if isinstance(piece, Unknown))
+    return (_as_output(pieces, best), min(margin, 6.0), restored), candidates, []
+
+
+def _stray_pieces(pieces: list, reading: str, stray: list[str]) -> list[int]:
+    """The pieces holding the stray characters of a reading (one character per piece)."""
+    return [index for index, char in enumerate(reading[:len(pieces)]) if char in stray]
+
+
+def _as_output(pieces: list, reading: str) -> str:
+    """The reading as the page should show it (one character per piece, a swallowed byte last)."""
+    chars = list(reading)
+    if isinstance(pieces[-1], Swallowed) and len(chars) == len(pieces) - 1:
+        chars.append("")
+    return "".join(_output(piece, char) for piece, char in zip(pieces, chars))
 
 
 def _restored_tail(reading: str) -> str:
@@ -332,23 +700,22 @@ def _restored_tail(reading: str) -> str:
     return reading.rstrip(SWALLOWED.decode())[-1:]
 
 
-def _reads_badly(reading: str, context) -> list[str]:
-    _, prefix, suffix, _, lexicon = context
-    return lexicon.stray_characters(prefix + reading + suffix, len(prefix), len(prefix) + len(reading))
-
-
-def _rank(pieces: list, context, shortlist: int) -> list[tuple[str, float]]:
-    """Verified readings of the pieces, best first, scored on the restored characters."""
-    observed, prefix, suffix, right, lexicon = context
-    options = [_options(p, right[:1]) for p in pieces]
+def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> list[tuple[str, float]]:
+    """Verified readings of the pieces, best first, scored on the restored characters (a '(' restored
+    before an annotation is scored as the annotation is: not there)."""
+    prefix, suffix, right, lexicon = context
+    options = [_choices(p) for p in pieces]
     unknown = [i for i, p in enumerate(pieces) if not isinstance(p, str)]
     shortlists = []
     for i in unknown:
+        if len(options[i]) <= 1:
+            shortlists.append(list(options[i]))
+            continue
         scored = []
         for option in options[i]:
             chars = ["" if (j in unknown and j != i) else (option if j == i else pieces[j])
                      for j in range(len(pieces))]
-            scored.append((_score(prefix, chars, {i}, suffix, lexicon), option))
+            scored.append((_score(prefix, _scored(pieces, chars), {i}, suffix, lexicon), option))
         scored.sort(key=lambda item: (-item[0], item[1]))
         shortlists.append([option for _, option in scored[:shortlist]])
     results: dict[str, float] = {}
@@ -356,11 +723,14 @@ def _rank(pieces: list, context, shortlist: int) -> list[tuple[str, float]]:
         chars = list(pieces)
         for i, option in zip(unknown, combo):
             chars[i] = option
-        restored = "".join(chars)
-        if simulate(restored + right[:2]) != observed + right[:2]:
+        if not _reproduces(pieces, chars, observed, right, variants):
             continue
-        results[restored] = _score(prefix, chars, set(unknown), suffix, lexicon)
+        results["".join(chars)] = _score(prefix, _scored(pieces, chars), set(unknown), suffix, lexicon)
     return sorted(results.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _scored(pieces: list, chars: list[str]) -> list[str]:
+    return ["" if char == "(" and isinstance(piece, Swallowed) else char for piece, char in zip(pieces, chars)]
 
 
 def _only_swallowed_differs(a: str, b: str) -> bool:
@@ -383,33 +753,70 @@ _CELL_SPLIT = re.compile(r"(\s*[|\t]\s*)")
 _CLEAN_TAIL = re.compile(r"[\x21-\x3e\x40-\x7e]*$")
 
 
-def _repair_cells(text: str, line: int) -> tuple[str, list[Repair]]:
+def _repair_cells(text: str, line: int, evidence: bool) -> tuple[str, list[Repair], bool]:
     """In a table row, a cell that lost several bytes is matched against place names: the one name
-    whose simulated damage gives back exactly the cell is the cell's text."""
+    whose simulated damage gives back exactly the cell is the cell's text. A cell whose damaged part
+    holds no shifted character (``???/p>``) is read only where the page shows the damage elsewhere."""
     if "|" not in text and "\t" not in text:
-        return text, []
-    from pipeline.normalize.lexicon import place_name_forms
-
+        return text, [], False
     parts = _CELL_SPLIT.split(text)
     repairs = []
+    shows = False
     column = 1
     for index, cell in enumerate(parts):
         if index % 2 == 0 and len(cell) <= _MAX_CELL and DAMAGE_SITE.search(cell):
             first = cell.index("?")
             prefix = cell[:first]
             tail = _CLEAN_TAIL.search(cell).group(0)
-            matches = _preferred([name for name in place_name_forms()
+            damaged = cell[first:len(cell) - len(tail)]
+            shifted = any(ord(c) >= 0x80 for c in damaged)
+            if not (shifted or evidence):
+                column += len(cell)
+                continue
+            matches = _preferred([name for name in named_by_damage(damaged, tail)
                                   if simulate(prefix + name + tail) == cell or simulate(prefix + name + "<" + tail) == cell])
             if len(matches) == 1:
                 fixed = prefix + matches[0] + tail
                 repairs.append(Repair("gbk_shift", line, column, cell, fixed, 0.99,
                                       "table cell matched to the one place name whose damaged bytes give this cell"))
                 parts[index] = fixed
+                shows = shows or shifted
             elif matches:
                 repairs.append(Repair("gbk_shift", line, column, cell, cell, 0.0,
                                       "flagged, left as is: several place names fit (" + ", ".join(matches[:4]) + ")"))
         column += len(cell)
-    return "".join(parts), repairs
+    return "".join(parts), repairs, shows
+
+
+def named_by_damage(damaged: str, tail: str = "") -> list[str]:
+    """Place names whose bytes fit the damaged text ``damaged`` (a '?' and what follows it): the known
+    bytes of its template must be the name's, its lost bytes anything. Looked up in an index of the
+    names by their bytes after the first, not by simulating every name."""
+    line = damaged + tail
+    span = parse_span(line, 0) if DAMAGE_SITE.match(line) else None
+    if span is None or span.end < len(damaged):
+        return []
+    template = [b for b in span.template if not isinstance(b, str)]
+    if any(b is None for b in template[1:-1]):
+        return []
+    known = bytes(template[1:-1] if template[-1] is None else template[1:])
+    return list(_names_by_bytes().get((len(template), known), ()))
+
+
+@lru_cache(maxsize=1)
+def _names_by_bytes() -> dict[tuple[int, bytes], tuple[str, ...]]:
+    """(length in bytes, the bytes after the first, or after the first and before the last) -> names."""
+    from pipeline.normalize.lexicon import place_name_forms
+
+    index: dict[tuple[int, bytes], list[str]] = {}
+    for name in place_name_forms():
+        try:
+            encoded = name.encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        index.setdefault((len(encoded), encoded[1:]), []).append(name)
+        index.setdefault((len(encoded), encoded[1:-1]), []).append(name)
+    return {key: tuple(names) for key, names in index.items()}
 
 
 def _preferred(names: list[str]) -> list[str]:

@@ -32,7 +32,7 @@ _REFERENCE_WEIGHT = 6.0  # an n-gram seen in clean reference text outweighs any 
 _STOP_WEIGHT = 3.5
 _QUOTE_WEIGHT = 2.0  # a closing mark that closes the open quotation
 _TERM_WEIGHT = 2.0  # a quoted term of two to six characters that is a dictionary word or place name
-_QUOTE_PAIRS = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "）": "（", "】": "【"}
+QUOTE_PAIRS = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "）": "（", "】": "【"}
 _QUOTED_TERM = re.compile(r"“([\u3400-\u4dbf\u4e00-\u9fff]{2,6})”")
 _RARE_SINGLE = math.log10(2000)  # a lone character rarer than this is suspect (杆 1441, 孟 884, 嗽 271)
 _CHAR_WEIGHT = 0.1  # common characters: enough to order candidates, never enough to decide alone
@@ -178,18 +178,10 @@ def simplify_chars(text: str) -> str:
     return "".join(_simple_char(c) for c in text)
 
 
-def open_quotations(text: str) -> str:
-    """The opening marks of ``text`` that nothing has closed, in order: what a restored closing mark
-    may close, however far back the quotation opened."""
-    open_at = sorted(text.rfind(opener) for closer, opener in _QUOTE_PAIRS.items()
-                     if text.rfind(opener) > text.rfind(closer))
-    return "".join(text[i] for i in open_at)
-
-
 def _closes_quotation(text: str, p: int) -> float:
     """A closing mark earns its weight when the text before it holds an opening mark of its pair
     that nothing has closed yet; any other restored mark earns nothing here."""
-    opener = _QUOTE_PAIRS.get(text[p])
+    opener = QUOTE_PAIRS.get(text[p])
     if opener is None:
         return 0.0
     before = text[:p]

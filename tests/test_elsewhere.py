@@ -1,0 +1,78 @@
+"""The second reading of byte damage: spans no line could read alone, read from clean text of another
+source or from other occurrences of the same damaged bytes, each recorded as gbk_shift_elsewhere."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+
+from pipeline.normalize import normalize_lines
+from pipeline.normalize.elsewhere import KIND, read_elsewhere
+from pipeline.normalize.gbk_shift import mirror_decode, simulate
+
+
+def source(name: str, lines: list[str]):
+    normalised, repairs = normalize_lines(lines)
+    doc = SimpleNamespace(file=name, lines=lines, sha256=hashlib.sha256("\n".join(lines).encode()).hexdigest())
+    return SimpleNamespace(doc=doc, lines=normalised, repairs=repairs)
+
+
+def test_a_span_read_from_the_same_phrase_in_another_source():
+    """推進慢病專科: alone, 。科 and 專科 both read well and the span is flagged; a clean copy of the
+    sentence in another source decides it, and the record says where the copy is."""
+    damaged = simulate("推進慢病專科大數據分中心建設，為公共衛生提供基礎。")
+    mirror = source("mirror.txt", ["案例", damaged])
+    assert any(r.kind == "gbk_shift" and r.before == r.after for r in mirror.repairs)
+    paper = source("paper.txt", ["第一章", "推进慢病专科大数据分中心建设，为公共卫生提供基础。"])
+    read_elsewhere([mirror, paper])
+    assert mirror.lines[1] == "推进慢病专科大数据分中心建设,为公共卫生提供基础。"
+    record, = [r for r in mirror.repairs if r.kind == KIND]
+    assert (record.line, record.column, record.before) == (2, 5, damaged[4:4 + len(record.before)])
+    assert "paper.txt line 2" in record.reason
+    assert not any(r.kind == "gbk_shift" and r.line == 2 for r in mirror.repairs)
+
+
+def test_nothing_changes_without_evidence_elsewhere():
+    damaged = simulate("推進慢病專科大數據分中心建設，為公共衛生提供基礎。")
+    mirror = source("mirror.txt", [damaged])
+    lines, repairs = list(mirror.lines), list(mirror.repairs)
+    read_elsewhere([mirror, source("other.txt", ["完全无关的一句话。"])])
+    assert (mirror.lines, mirror.repairs) == (lines, repairs)
+
+
+def _damaged_heading(tail: bytes) -> str:
+    """最具發展潛力智慧城市 with an annotation put inside 潛 (B9 9D read as 節), as on the Tahaoo mirror."""
+    return mirror_decode("最具發展".encode("gbk") + b"\x9d(ji\xa8\xa6)" + "潛力智慧城市".encode("gbk")[1:] + tail)
+
+
+def test_the_first_lost_byte_chosen_over_every_occurrence_of_the_same_bytes():
+    """A page repeats a damaged heading: read alone in prose it is clear, in a table row the cell rule
+    flags it. The same bytes lost the same byte: chosen over all occurrences, the row is read too."""
+    prose = _damaged_heading(b"</p>")
+    row = "城市 | " + _damaged_heading("指數前10名".encode("gbk")) + " |"
+    lines = [prose, "城市 | 最具影響力智慧城市指數前10名 |", prose, row, "北京 | 0.910 |", "上海 | 0.888 |"]
+    page = source("page.txt", lines)
+    assert page.lines[0] == "最具发展潜力智慧城市"
+    assert any(r.kind == "gbk_shift" and r.line == 4 and r.before == r.after for r in page.repairs)
+    read_elsewhere([page])
+    assert page.lines[3] == "城市 | 最具发展潜力智慧城市指数前10名 |"
+    record, = [r for r in page.repairs if r.kind == KIND]
+    assert record.line == 4 and "(潛)" in record.reason and "page.txt lines 1, 3, 4" in record.reason
+
+
+def test_copies_of_the_same_bytes_count_once():
+    damaged = simulate("推進慢病專科大數據分中心建設，為公共衛生提供基礎。")
+    first, second = source("a.txt", [damaged]), source("b.txt", [damaged])
+    read_elsewhere([first, second, source("paper.txt", ["推进慢病专科大数据分中心建设，为公共卫生提供基础。"])])
+    assert first.lines == second.lines == ["推进慢病专科大数据分中心建设,为公共卫生提供基础。"]
+
+
+def test_a_pooled_first_byte_does_not_decide_the_rest_of_the_span():
+    """Without the clean 指數前10名 elsewhere, the row's last lost byte has the lexicon alone (数千, a
+    word, reads 指數千00名): the row stays flagged rather than read wrongly."""
+    prose = _damaged_heading(b"</p>")
+    row = "城市 | " + _damaged_heading("指數前10名".encode("gbk")) + " |"
+    page = source("page.txt", [prose, "说明文字。", prose, row])
+    flagged = list(page.lines)
+    read_elsewhere([page])
+    assert page.lines == flagged
