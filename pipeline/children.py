@@ -24,11 +24,12 @@ _HEADER = struct.Struct(">Q")
 
 def start(code: str) -> subprocess.Popen:
     """A child Python running ``code`` (which calls ``serving()`` first), with pipes to its stdin and
-    stdout; its stderr is the run's."""
+    stdout; its stderr is the run's. ``-P``: the folder the run was started in does not come first on
+    the child's path, so a ``pipeline`` folder there (another project's) cannot stand in for this one."""
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
     env[_PARENT] = str(os.getpid())
-    return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+    return subprocess.Popen([sys.executable, "-P", "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                             bufsize=0)
 
 

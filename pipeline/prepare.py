@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.model import Document, PipelineError, Repair
+from pipeline.model import Document, PipelineError, QualityRecord, Repair
 
 _READING = "pipeline.prepare"  # the module whose imports are the reading step (see cache.code_fingerprint)
 
@@ -70,6 +70,32 @@ def prepare_all(paths: list[Path], metas: list[dict], root: Path, cache: Path | 
             store(cache / cache_name(sha256), result, mode)
         done[index] = result
     return done
+
+
+def read_across(prepared: list[Prepared], quality: list, budget=None) -> list[Prepared]:
+    """The second reading of the byte damage no line could read alone, with evidence from every source
+    (pipeline.normalize.elsewhere), in a worker within the budget, where the lexicon the first reading
+    loaded is still in memory. When it overruns, the first readings stand (their spans flagged as read)
+    and a data_quality row says so."""
+    import sys
+
+    from pipeline.budget import Budget, Overrun, map_within
+
+    result, = map_within(_read_elsewhere, [(prepared,)], 1, budget or Budget())
+    if not isinstance(result, Overrun):
+        return result
+    why = (f"the second reading of byte damage, across all sources, was stopped: {result}; each span it would "
+           "have read again stays as the first reading left it, flagged")
+    print(f"warning: {why}", file=sys.stderr)
+    quality.append(QualityRecord("", "", "text", "second reading across sources stopped", "", "", why))
+    return prepared
+
+
+def _read_elsewhere(prepared: list[Prepared]) -> list[Prepared]:
+    from pipeline.normalize.elsewhere import read_elsewhere
+
+    read_elsewhere(prepared)
+    return prepared
 
 
 def read_and_normalise(path: Path, meta: dict, data: bytes) -> Prepared:

@@ -75,8 +75,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
     the number of workers."""
     from pipeline.manifest import MANIFEST, discover, load_manifest, readable_name, unread_folders
     from pipeline.cache import prune
-    from pipeline.normalize.elsewhere import read_elsewhere
-    from pipeline.prepare import cache_name, prepare_all
+    from pipeline.prepare import cache_name, prepare_all, read_across
 
     problems: list[str] = []
     try:
@@ -100,7 +99,8 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         quality.append(QualityRecord(folder_name, f"{raw_dir.name}/{folder_name}/", "sources", "folder not read",
                                      folder_name, "", why))
     prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], raw_dir, cache, workers, budget)
-    read_elsewhere(prepared)  # byte damage no line could read alone, read with evidence from every source
+    # byte damage no line could read alone, read with evidence from every source
+    prepared = read_across(prepared, quality, budget)
     ids = unique_ids(files, names)
     # Of several files with the same bytes, the one the manifest describes is kept (else the first by name).
     canonical: dict[str, str] = {}

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 SLOW, HOG, CRASH, BUG = "慢慢来SLOW", "吃内存HOG", "崩溃CRASH", "出错BUG"
+SLOW_ACROSS = "跨来源慢SLOW-ACROSS"  # slows the second reading across sources, not the source's own
 STARTED = "BUDGET_HOOKS_STARTED"  # a folder where a slow reader leaves its pid when it starts sleeping
 
 
@@ -20,9 +21,15 @@ def worker_code() -> str:
 
 def serve() -> None:
     import pipeline.normalize as normalize
+    import pipeline.normalize.elsewhere as elsewhere
     from pipeline.budget import serve as real_serve
 
-    original = normalize.normalize_lines
+    original, original_across = normalize.normalize_lines, elsewhere.read_elsewhere
+
+    def slow_across(sources):
+        if any(SLOW_ACROSS in line for source in sources if source.doc for line in source.lines):
+            time.sleep(3600)
+        return original_across(sources)
 
     def misbehaving(lines, **kwargs):
         text = "\n".join(lines)
@@ -41,6 +48,7 @@ def serve() -> None:
         return original(lines, **kwargs)
 
     normalize.normalize_lines = misbehaving
+    elsewhere.read_elsewhere = slow_across
     real_serve()
 
 
