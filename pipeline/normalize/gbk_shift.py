@@ -496,38 +496,40 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, l
             examined = span.end  # no Chinese text around it, or nothing shifted in a page that shows no damage
             continue
         inside = bisect_left(separators, span.end) - bisect_left(separators, span.start)
-        if inside < len(separators):  # a '|' the shift produced is no cell
-            examined = span.end
-            repairs.append(Repair("gbk_shift", line, span.start + 1, text[span.start:span.end],
-                                  text[span.start:span.end], 0.0,
-                                  "flagged, left as is: a table cell names something (a company, an app) that "
-                                  "dictionary words cannot decide, and no place name fits"))
-            continue
-        chosen, candidates, _ = _choose_span(span, text, left, lexicon)
+        in_table = inside < len(separators)  # a '|' the shift produced is no cell
+        chosen, candidates, how = None, [], "lost byte(s) chosen by the lexicon"
+        first_mark = span
+        if not in_table:
+            chosen, candidates, _ = _choose_span(span, text, left, lexicon)
         for inner in range(1, _INNER_MARKS + 1):
-            if candidates:
+            if in_table or candidates:
                 break
             longer = parse_span(text, match.start(), inner)
             if longer is None or longer.end == span.end:
                 break
             span = longer
             chosen, candidates, _ = _choose_span(span, text, left, lexicon)
+        if chosen is None:
+            headed = _place_headed(first_mark, text, left, lexicon)
+            if headed is not None:
+                span, chosen, how = first_mark, headed[:2], headed[2]
         examined = span.end
         before = text[span.start:span.end]
         if chosen is None:
-            reason = ("no reading of the lost bytes reproduces the damage" if not candidates
+            reason = ("a table cell names something (a company, an app) that dictionary words cannot decide, "
+                      "and no place name fits" if in_table
+                      else "no reading of the lost bytes reproduces the damage" if not candidates
                       else "no candidate clearly wins (" + ", ".join(candidates[:4]) + ")")
             repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0, "flagged, left as is: " + reason))
             continue
-        reading, margin, _ = chosen
+        reading, margin = chosen[:2]
         out.append(text[position:span.start])
         out.append(reading)
         left.feed(reading)
         position = fed = span.end
         shows = shows or span.shifted > 0
         repairs.append(Repair("gbk_shift", line, span.start + 1, before, reading,
-                              round(1 - 1 / (1 + 10 ** margin), 3),
-                              "GBK punctuation-shift damage undone; lost byte(s) chosen by the lexicon"))
+                              round(1 - 1 / (1 + 10 ** margin), 3), "GBK punctuation-shift damage undone; " + how))
     out.append(text[position:])
     return "".join(out), repairs, shows
 
@@ -773,10 +775,17 @@ def _repair_cells(text: str, line: int, evidence: bool) -> tuple[str, list[Repai
             if not (shifted or evidence):
                 column += len(cell)
                 continue
-            matches = _preferred([name for name in named_by_damage(damaged, tail)
-                                  if simulate(prefix + name + tail) == cell or simulate(prefix + name + "<" + tail) == cell])
+            # after the name: the '<' the damage swallowed before what is left of a tag, the clean tail, or the
+            # tail less its first character when that was the name's last byte (縣 is BF 68: 'h')
+            endings = (["<" + tail] if _TAG_REST.match(tail) else []) + [tail, tail[1:]]
+            fits = {}
+            for name in named_by_damage(damaged, tail):
+                ending = next((e for e in endings if simulate(prefix + name + e) == cell), None)
+                if ending is not None:
+                    fits[name] = ending
+            matches = _preferred(list(fits))
             if len(matches) == 1:
-                fixed = prefix + matches[0] + tail
+                fixed = prefix + matches[0] + fits[matches[0]]
                 repairs.append(Repair("gbk_shift", line, column, cell, fixed, 0.99,
                                       "table cell matched to the one place name whose damaged bytes give this cell"))
                 parts[index] = fixed
@@ -817,6 +826,113 @@ def _names_by_bytes() -> dict[tuple[int, bytes], tuple[str, ...]]:
         index.setdefault((len(encoded), encoded[1:]), []).append(name)
         index.setdefault((len(encoded), encoded[1:-1]), []).append(name)
     return {key: tuple(names) for key, names in index.items()}
+
+
+_ITEM_SEPARATORS = "|\t、，,;；"
+_TOWN_MARGIN = 2.0  # a town or county whose damaged bytes give exactly the rest: margin of a cell match (0.99)
+
+
+def _place_headed(span: Span, text: str, left: _Left, lexicon) -> tuple[str, float, str] | None:
+    """A span no reading clears that starts with a place name, where places are written (the start of a
+    cell or list item, or right after the province or prefecture the place lies in; 海南省??谑惺芥?zhèn)):
+    the name read from the gazetteer by the bytes that survive, then the rest of the span as a county
+    or town under that place whose damaged bytes give back exactly the rest, or else by the lexicon with
+    the name's first character fixed. Only when the names agree on the lost character and one town,
+    or one reading, clearly wins."""
+    before = _item_before(left)
+    names = [name for name in _head_names(span.template) if _where_places_are(before, name)]
+    if len({name[0] for name in names}) != 1:
+        return None
+    observed, right = text[span.start:span.end], text[span.end:span.end + _WINDOW]
+    under = _read_as_division_under(names, span, observed, right)
+    if len(under) == 1:
+        (reading, name, rest), = under.values()
+        return reading, _TOWN_MARGIN, (f"{name} read from the gazetteer, then {rest}, a division under it whose "
+                                       "damaged bytes give exactly the rest of the span")
+    if under:
+        return None
+    chosen, _, _ = _choose_span(span, text, left, lexicon, first=names[0][0])
+    if chosen is None:
+        return None
+    return chosen[0], chosen[1], f"{max(names, key=len)} read from the gazetteer, the rest of the span by the lexicon"
+
+
+def _item_before(left: _Left) -> str:
+    """The text of the cell or list item before the span, spaces aside: after the last separator of
+    the window, or from the line's start ('' when the span starts the item)."""
+    cut = max(left.tail.rfind(mark) for mark in _ITEM_SEPARATORS)
+    if cut < 0 and left.length > len(left.tail):
+        return left.tail  # the item began before the window: not at its start
+    return left.tail[cut + 1:].strip()
+
+
+def _where_places_are(before: str, name: str) -> bool:
+    """A place name starts its item, or follows the province or prefecture it lies in."""
+    from pipeline.normalize.lexicon import place_parents
+
+    written = simplify_chars(before)
+    return not written or any(written.endswith(parent) for parent in place_parents().get(simplify_chars(name), ()))
+
+
+def _head_names(template: list) -> list[str]:
+    """Place names whose bytes begin the span's and leave some of it after them: the first byte lost,
+    the following ones as read in step."""
+    if template[:2] != [None, 0xA3]:
+        return []
+    index = _names_by_bytes()
+    names: list[str] = []
+    for length in range(4, len(template), 2):
+        head = template[1:length]
+        if not all(isinstance(byte, int) for byte in head):
+            break
+        names += index.get((length, bytes(head)), ())
+    return names
+
+
+def _read_as_division_under(names: list[str], span: Span, observed: str, right: str) -> dict[str, tuple[str, str, str]]:
+    """Readings of the span as one of ``names`` followed by a county under that place, a town of such a
+    county, or both, that give back exactly the damaged span (a dropped private-use pair included):
+    Simplified reading -> (reading, name, what follows it)."""
+    from pipeline.normalize.lexicon import written_forms
+    from pipeline.normalize.pinyin import _is_pinyin
+    from pipeline.normalize.script import to_simplified
+
+    length = sum(1 for byte in span.template if not isinstance(byte, str))  # the bytes, each lost one too
+    annotation = _ANNOTATION_AFTER.match(right) if span.lost_tail else None
+    found = {}
+    for name in names:
+        for rest in _divisions_under(to_simplified(name)):
+            for form in written_forms(rest):
+                restored = name + form
+                if len(restored.encode("gb18030")) not in (length, length + 2):  # + 2: a dropped pair
+                    continue
+                if annotation and not _is_pinyin("(" + annotation.group(0), restored[-1]):
+                    continue
+                for last in (_swallowed_options(right) if span.lost_tail else ("",)):
+                    reading = restored + last
+                    if _reproduces(list(reading), list(reading), observed, right, _PLAIN + _DROPPED):
+                        found[simplify_chars(reading)] = (reading, name, form)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _divisions_under(name: str) -> frozenset[str]:
+    """What an address may write after a place: a county under it, a town of such a county, the two
+    together (for a county itself: its towns)."""
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    places = gaz.cities(name) + gaz.counties(name)
+    prefixes = tuple(place.adcode[:2] if place.level == "province" else place.adcode[:4]
+                     for place in places if place.level != "county")
+    counties = [d for d in gaz.by_code.values() if d.level == "county" and d.adcode.startswith(prefixes)] if prefixes else []
+    rests: set[str] = set()
+    for county in counties:
+        towns = gaz.towns_of(county)
+        rests |= towns | {county.name} | {county.name + town for town in towns}
+    for county in (place for place in places if place.level == "county"):
+        rests |= gaz.towns_of(county)
+    return frozenset(rests)
 
 
 def _preferred(names: list[str]) -> list[str]:

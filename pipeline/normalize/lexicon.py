@@ -158,12 +158,19 @@ def _short_forms(name: str, level: str) -> set[str]:
 def place_name_forms() -> tuple[str, ...]:
     """Place names as a Simplified or a Traditional page may write them (the mirrors' text was
     Traditional when its bytes were damaged)."""
+    return tuple(sorted({form for name in place_names() for form in written_forms(name)}))
+
+
+def written_forms(name: str) -> set[str]:
+    """A Simplified name and its Traditional form."""
+    return {name, _to_traditional().convert(name)}
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
     import opencc
 
-    to_traditional = opencc.OpenCC("s2t")
-    forms = set(place_names())
-    forms.update(to_traditional.convert(name) for name in place_names())
-    return tuple(sorted(forms))
+    return opencc.OpenCC("s2t")
 
 
 @lru_cache(maxsize=65536)
