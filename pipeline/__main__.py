@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("--out", type=Path, default=ROOT / "output", help="folder of the tables (default: output/)")
     validate.add_argument("--editions", type=Path, default=EDITIONS_DIR,
                           help="folder of ranking edition files (default: editions/)")
+    families = commands.add_parser("families", help="print the table families a run follows, in order")
+    families.add_argument("--editions", type=Path, default=EDITIONS_DIR,
+                          help="folder of ranking edition files (default: editions/)")
     args = parser.parse_args(argv)
     if args.command == "run" and not args.raw.is_dir():
         what = "is a file, not a folder" if args.raw.exists() else "no such folder"
@@ -39,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run" and args.out.resolve() == args.raw.resolve():
         parser.error(f"--out {args.out} is the raw folder: the next run would read the tables as sources; "
                      "pass another folder for the tables")
+    if getattr(args, "editions", None) is not None and not args.editions.is_dir():
+        parser.error(f"--editions {args.editions}: no such folder; pass the folder of edition files (editions/)")
     if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
     try:
@@ -48,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_pipeline(args.raw, args.out, args.workers, not args.no_cache, args.editions)
         if args.command == "normalize":
             return _normalize(args.file, args.explain)
+        if args.command == "families":
+            from pipeline.editions import use_editions
+            from pipeline.families import describe, plan
+
+            print("\n".join(describe(plan(use_editions(args.editions)))))
+            return 0
         return _validate(args.out, args.editions)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)

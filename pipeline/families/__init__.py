@@ -103,46 +103,50 @@ def _fill(template: str, edition) -> str:
 
 def plan(editions: tuple, families: tuple[Family, ...] = REGISTRY) -> list[Instance]:
     """The family instances for these editions, in an order where every input is built before it is read."""
-    raw: list[tuple[Family, tuple, tuple[str, ...], tuple[str, ...]]] = []
-    for family in families:
-        listing = tuple(e for e in editions if family.name in e.families)
-        if family.scope == "run":
-            raw.append((family, (), family.assigns, family.requires))
-        elif family.scope == "all" and listing:
-            assigns = tuple(dict.fromkeys(_fill(t, e) for e in listing for t in family.assigns))
-            requires = tuple(dict.fromkeys(_fill(t, e) for e in listing for t in family.requires))
-            raw.append((family, listing, assigns, requires))
-        elif family.scope == "each":
-            for edition in listing:
-                raw.append((family, (edition,), tuple(_fill(t, edition) for t in family.assigns),
-                            tuple(_fill(t, edition) for t in family.requires)))
+    drafts = [draft for family in families for draft in _drafts(family, editions)]
+    built = _assigned(drafts)
+    return _ordered([Instance(draft.family, draft.editions, draft.assigns, _inputs(draft, built)) for draft in drafts])
+
+
+def _drafts(family: Family, editions: tuple) -> list[Instance]:
+    """The family's instances with their templates filled, requirements not yet checked."""
+    listing = tuple(e for e in editions if family.name in e.families)
+    if family.scope == "run":
+        return [Instance(family, (), family.assigns, family.requires)]
+    if family.scope == "all":
+        groups = [listing] if listing else []
+    else:
+        groups = [(edition,) for edition in listing]
+    return [Instance(family, group, tuple(dict.fromkeys(_fill(t, e) for e in group for t in family.assigns)),
+                     tuple(dict.fromkeys(_fill(t, e) for e in group for t in family.requires))) for group in groups]
+
+
+def _assigned(drafts: list[Instance]) -> set[str]:
+    """Every table some instance builds; one built by two is an error."""
     built: dict[str, str] = {}
-    for family, listing, assigns, _ in raw:
-        label = family.name + (f" ({', '.join(e.id for e in listing)})" if listing else "")
-        for name in assigns:
-            if name in built and built[name] != label:
-                raise PipelineError(f"table {name} is assigned by two families, {built[name]} and {label}; "
+    for draft in drafts:
+        for name in draft.assigns:
+            if built.setdefault(name, draft.label) != draft.label:
+                raise PipelineError(f"table {name} is assigned by two families, {built[name]} and {draft.label}; "
                                     "list the family in one edition file only")
-            built[name] = label
-    instances = []
-    for family, listing, assigns, requires in raw:
-        needed = []
-        for name in requires:
-            if name == LINES:
-                needed.append(name)
-            elif name.startswith("*_"):
-                kind = name[2:].rstrip("?")
-                needed.extend(n for n in built if n.endswith("_" + kind) and re.fullmatch(r"[a-z]+\d{4}_" + kind, n))
-            elif name.endswith("?"):
-                needed.extend([name[:-1]] if name[:-1] in built else [])
-            elif name in built:
-                needed.append(name)
-            else:
-                where = ", ".join(f"editions/{e.id}.toml" for e in listing) or "the family registry"
-                raise PipelineError(f"the {family.name} family needs the table {name}, which no family builds: add "
-                                    f"the family that builds it to the families of {where}, or remove {family.name}")
-        instances.append(Instance(family, listing, assigns, tuple(dict.fromkeys(needed))))
-    return _ordered(instances)
+    return set(built)
+
+
+def _inputs(draft: Instance, built: set[str]) -> tuple[str, ...]:
+    """The tables an instance reads: its requirements resolved against what is built (``*_kind`` and
+    optional ``name?`` ones to what exists); a required table nobody builds is an error."""
+    needed = []
+    for name in draft.requires:
+        if name.startswith("*_"):
+            kind = name[2:].rstrip("?")
+            needed.extend(sorted(n for n in built if re.fullmatch(r"[a-z]+\d{4}_" + kind, n)))
+        elif name == LINES or name.rstrip("?") in built:
+            needed.append(name.rstrip("?"))
+        elif not name.endswith("?"):
+            where = ", ".join(f"editions/{e.id}.toml" for e in draft.editions) or "the family registry"
+            raise PipelineError(f"the {draft.family.name} family needs the table {name}, which no family builds: add "
+                                f"the family that builds it to the families of {where}, or remove {draft.family.name}")
+    return tuple(dict.fromkeys(needed))
 
 
 def _ordered(instances: list[Instance]) -> list[Instance]:

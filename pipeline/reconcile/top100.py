@@ -215,63 +215,73 @@ def vote(copies: list[SourceTable], quality: list[QualityRecord], ranking: Ranki
     ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= ranking.size})
     if witness is None:
         witness = {t.source_id: n for n, t in enumerate(copies)}
-    primary = bool(copies) and ranking.is_primary(copies[0].meta)
     rows: list[dict] = []
-    winners: dict[int, str] = {}
-    decided: dict[int, str] = {}
+    decisions: dict[int, tuple[str, str]] = {}  # rank -> (winning key, how it was decided)
     for rank in ranks:
-        votes: dict[str, list[tuple[SourceTable, Resolution]]] = {}
-        for t in copies:
-            for r, res, _, _ in t.rows:
-                if r == rank:
-                    votes.setdefault(res.key, []).append((t, res))
-        # a witness votes once, however many tables or sources carry its list
-        weight = {key: len({witness[t.source_id] for t, _ in group}) for key, group in votes.items()}
-        ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
-        top = weight[ordered[0][0]]
-        leaders = [kv for kv in ordered if weight[kv[0]] == top]
-        key, supporters = leaders[0]
-        res = supporters[0][1]
-        flags = list(res.flags)
-        decided[rank] = "majority kept"
-        if len(leaders) > 1:
-            described = "; ".join(
-                f"{group[0][1].name} ({', '.join(sorted({t.source_id for t, _ in group}))}: "
-                f"{weight[leader]} independent)" for leader, group in leaders)
-            if primary and any(t is copies[0] for t, _ in supporters):
-                flags.append("primary_source")
-                decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared primary source of the {ranking.label})"
-            else:
-                flags.append("tie")
-                decided[rank] = "no majority; the first copy's city kept, flagged as a tie"
-            quality.append(QualityRecord("consensus", f"rank {rank}", ranking.table,
-                                         "copies disagree with no majority", described, res.name, decided[rank]))
-        winners[rank] = key
-        rows.append({
-            "rank": rank, "city": res.name, "province": res.province_name, "adcode": res.adcode,
-            "n_sources": len({t.source_id for t, _ in supporters}), "flags": ";".join(flags),
-        })
+        row, key, decided = _decide(rank, copies, witness, ranking, quality)
+        rows.append(row)
+        decisions[rank] = (key, decided)
+    return Consensus(rows, _rows_by_source(copies, {r["rank"]: r for r in rows}, decisions, ranking, quality))
+
+
+def _decide(rank: int, copies: list[SourceTable], witness: dict[str, int], ranking: Ranking,
+            quality: list[QualityRecord]) -> tuple[dict, str, str]:
+    """(consensus row, winning key, how it was decided) for one rank."""
+    votes: dict[str, list[tuple[SourceTable, Resolution]]] = {}
+    for t in copies:
+        for r, res, _, _ in t.rows:
+            if r == rank:
+                votes.setdefault(res.key, []).append((t, res))
+    # a witness votes once, however many tables or sources carry its list
+    weight = {key: len({witness[t.source_id] for t, _ in group}) for key, group in votes.items()}
+    ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
+    leaders = [kv for kv in ordered if weight[kv[0]] == weight[ordered[0][0]]]
+    key, supporters = leaders[0]
+    res = supporters[0][1]
+    flags = list(res.flags)
+    decided = "majority kept"
+    if len(leaders) > 1:
+        described = "; ".join(f"{group[0][1].name} ({', '.join(sorted({t.source_id for t, _ in group}))}: "
+                              f"{weight[leader]} independent)" for leader, group in leaders)
+        if ranking.is_primary(copies[0].meta) and any(t is copies[0] for t, _ in supporters):
+            flags.append("primary_source")
+            decided = f"no majority; {copies[0].source_id}'s city kept (the declared primary source of the {ranking.label})"
+        else:
+            flags.append("tie")
+            decided = "no majority; the first copy's city kept, flagged as a tie"
+        quality.append(QualityRecord("consensus", f"rank {rank}", ranking.table, "copies disagree with no majority",
+                                     described, res.name, decided))
+    row = {"rank": rank, "city": res.name, "province": res.province_name, "adcode": res.adcode,
+           "n_sources": len({t.source_id for t, _ in supporters}), "flags": ";".join(flags)}
+    return row, key, decided
+
+
+def _rows_by_source(copies: list[SourceTable], consensus: dict[int, dict], decisions: dict[int, tuple[str, str]],
+                    ranking: Ranking, quality: list[QualityRecord]) -> list[dict]:
+    """Every row of every copy, with whether it agrees with the consensus; each disagreement recorded."""
     by_source: list[dict] = []
     for t in copies:
-        for rank, res, location, raw in t.rows:
-            if rank not in winners:
+        for rank, res, location, _ in t.rows:
+            key, decided = decisions.get(rank, ("", ""))
+            if rank not in decisions:
                 quality.append(QualityRecord(t.source_id, location, ranking.by_source,
                                              f"rank outside 1-{ranking.size}", f"rank {rank}: {res.name}", "",
                                              "kept in this table only; not part of the top list"))
-            agrees = winners.get(rank) == res.key
+            agrees = key == res.key
             by_source.append({
                 "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
                 "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,
                 "province_inferred": res.province_inferred, "table_no": t.table.table_no, "location": location,
                 "flags": ";".join(sorted(set(res.flags))),
             })
-            if not agrees and rank in winners:
-                winner = next(r for r in rows if r["rank"] == rank)
+            if not agrees and rank in decisions:
+                winner = consensus[rank]
+                n = winner["n_sources"]
                 quality.append(QualityRecord(
                     t.source_id, location, ranking.by_source, "rank disagrees with the other copies",
-                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} source{'s' if winner['n_sources'] != 1 else ''})",
-                    decided[rank]))
-    return Consensus(rows, by_source)
+                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({n} source{'s' if n != 1 else ''})",
+                    decided))
+    return by_source
 
 
 def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTable | None) -> list[dict]:

@@ -5,10 +5,9 @@ Field constraints become column expectations (required -> not null, unique, enum
 Three rules hold for every table whose columns call for them, so a new table gets them too:
 - a ``flags`` column holds only the flags of ``schemas/flags.toml``;
 - a table with ``flags`` flags every row whose text shows the marks of unread damage (unreadable_text);
-- a table of places (``adcode`` beside ``province``, ``city``, ``county`` or ``district``): each name is
-  the official name of a division of its column's level (a county-level city is not in ``city``), the
-  adcode lies in the province and the city named, and no town or county starts with a division suffix
-  (a split that took the wrong boundary: 县北极镇) unless the gazetteer knows it so (市桥街道, 市南区).
+- a table of places (``adcode`` beside ``province``, ``city``, ``county`` or ``district``): the row
+  checks of pipeline.validate.places (official names of the right level, no name cut at a division
+  suffix, the adcode inside the province and city named).
 Columns an expectation needs but the table does not carry (``gazetteer_province``,
 ``previous_score_in_tier``, ``place_problem``) are derived here, so the published tables stay free of
 helper columns.
@@ -23,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.cache import prune, store
+from pipeline.validate.places import PLACE_COLUMNS
 from pipeline.schemas import Schema, load_schema
 
 _SAMPLE = 10
@@ -63,7 +63,7 @@ def _table_rules(schema: Schema) -> list[dict]:
         rules.append({"type": "expect_column_values_to_be_in_set",
                       "kwargs": {"column": "unflagged_unreadable_text", "value_set": [False]},
                       "meaning": f"every value that shows unread damage (?, U+FFFD, private-use) is flagged {FLAG}"})
-    if "adcode" in schema.columns and set(schema.columns) & set(_PLACE_COLUMNS):
+    if "adcode" in schema.columns and set(schema.columns) & set(PLACE_COLUMNS):
         rules.append({"type": "expect_column_values_to_be_null", "kwargs": {"column": "place_problem"},
                       "meaning": "every place row: official names of the right level, an adcode inside the province "
                                  "and city named, no town or county cut at a division suffix"})
@@ -146,57 +146,19 @@ def _unflagged_unreadable_text(frame) -> list:
     return [bool(d and not f) for d, f in zip(damaged, flagged)]
 
 
-_PLACE_COLUMNS = ("province", "city", "county", "district", "town")
-_SUFFIX_START = ("市", "县", "区", "旗")
-
-
 def _place_problem(frame) -> list:
-    """What is wrong with each place row (None when nothing is): see the module's docstring."""
+    """What is wrong with each place row (None when nothing is): see pipeline.validate.places."""
     from pipeline.reconcile.gazetteer import gazetteer
+    from pipeline.validate.places import place_problem
 
     gaz = gazetteer()
-    columns = [c for c in _PLACE_COLUMNS if c in frame.columns]
-    rows = frame[["adcode", *columns, *(["flags"] if "flags" in frame.columns else [])]].to_dict("records")
-    return [_place_row_problem({k: _text(v) for k, v in row.items()}, gaz) for row in rows]
+    columns = [c for c in ("adcode", "flags", *PLACE_COLUMNS) if c in frame.columns]
+    return [place_problem({k: _text(v) for k, v in row.items()}, gaz) for row in frame[columns].to_dict("records")]
 
 
 def _text(value) -> str:
     """A cell of the validation frame as text: missing values (None, or NaN in a column with no text) as ''."""
     return value if isinstance(value, str) else ""
-
-
-def _place_row_problem(row: dict, gaz) -> str | None:
-    flags = set(row.get("flags", "").split(";"))
-    unsettled = bool(flags & {"unresolved", "not_an_administrative_division"})
-    province, city = row.get("province", ""), row.get("city", "")
-    county = row.get("county", "") or row.get("district", "")
-    if province and (gaz.province(province) is None or gaz.province(province).name != province):
-        return f"province {province} is not an official province name"
-    city_divisions = [d for d in gaz.cities(city) if d.name == city] if city else []
-    if city and not unsettled and not any(d.level != "county" for d in city_divisions):
-        return f"city {city} is not a prefecture-level city or municipality"
-    county_divisions = [d for d in gaz.counties(county) if d.name == county] if county else []
-    if county and not unsettled and not county_divisions:
-        return f"county {county} is not the official name of a county-level division"
-    for column in ("county", "district", "town"):
-        text = row.get(column, "")
-        if text.startswith(_SUFFIX_START) and not (column != "town" and county_divisions) and not any(
-                any(text.startswith(town) for town in gaz.towns_of(d)) for d in county_divisions):
-            return f"{column} {text} starts with a division suffix: the name was cut at the wrong place"
-    code = row["adcode"]
-    if not code:
-        return None
-    division = gaz.by_code.get(code)
-    if division is None:
-        return f"adcode {code} is no division of the gazetteer"
-    if province and division.province != province:
-        return f"adcode {code} ({division.name}) lies in {division.province}, not {province}"
-    city_codes = {d.adcode[:2] if d.level == "province" else d.adcode[:4] for d in city_divisions if d.level != "county"}
-    if city and city_codes and not any(code.startswith(prefix) for prefix in city_codes):
-        return f"adcode {code} ({division.name}) does not lie in {city}"
-    if county_divisions and code not in {d.adcode for d in county_divisions}:
-        return f"adcode {code} ({division.name}) is not {county}'s"
-    return None
 
 
 _DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier,
