@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -36,6 +37,7 @@ from itertools import product
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
 from pipeline.normalize.lexicon import CJK, QUOTE_PAIRS, default_lexicon, simplify_chars
+from pipeline.normalize.scan import lines_matching
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -401,10 +403,50 @@ def repair(text: str, line: int, lexicon=None, document: str | None = None,
     return fixed, found
 
 
-@lru_cache(maxsize=4096)
 def _repair_cached(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
+    return _remembered.get((text, evidence)) or _searched(text, evidence)
+
+
+@lru_cache(maxsize=4096)
+def _searched(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
     fixed, found, shows = _repair(text, 0, default_lexicon(), evidence)
     return fixed, tuple(found), shows
+
+
+_remembered: dict[tuple[str, bool], tuple[str, tuple[Repair, ...], bool]] = {}
+
+
+@contextmanager
+def remembered(lines: list[str], records: list[Repair]):
+    """Inside, each line of ``lines`` (a document as read) is repaired as ``records`` (the byte-damage
+    records an earlier normalisation of the document made, in the lines as read) say, without a search:
+    a document normalised again after a second pass changed a few of its lines costs no search on the
+    others, whether or not the first normalisation ran in this process. The document showed the damage
+    exactly when some record changed something (a span with nothing shifted of its own is read only
+    then; one with shifted characters shows it), and so did each line with such a record."""
+    by_line: dict[int, list[Repair]] = {}
+    misread = {record.line for record in records if record.kind.startswith("mojibake")}  # not given as read
+    for record in records:
+        if record.kind == "gbk_shift":
+            by_line.setdefault(record.line, []).append(record)
+    evidence = any(r.before != r.after for found in by_line.values() for r in found)
+    for number in lines_matching(lines, DAMAGE_SITE, "\n".join(lines)):
+        if number + 1 in misread:
+            continue
+        text = lines[number]
+        found = sorted(by_line.get(number + 1, ()), key=lambda r: r.column)
+        pieces, position = [], 0
+        for record in found:
+            pieces += [text[position:record.column - 1], record.after]
+            position = record.column - 1 + len(record.before)
+        _remembered[text, evidence] = ("".join(pieces) + text[position:],
+                                       tuple(Repair(r.kind, 0, r.column, r.before, r.after, r.confidence, r.reason,
+                                                    r.count) for r in found),
+                                       any(r.before != r.after for r in found))
+    try:
+        yield
+    finally:
+        _remembered.clear()
 
 
 _last_document: list = [None, False]  # the last document asked about and its answer: asked once per line
@@ -470,10 +512,21 @@ class _Left:
         return "".join(mark for _, mark in opened)
 
 
+def table_separators(line: str) -> list[int]:
+    return [i for i, char in enumerate(line) if char in "|\t"]
+
+
+def in_table_row(separators: list[int], start: int, end: int) -> bool:
+    """Whether a '|' or tab outside line[start:end] makes the line a table row (``separators``: where
+    the line's are); one the shift produced inside the span makes none. A table cell names something (a
+    company, an app) that dictionary words cannot decide."""
+    return bisect_left(separators, end) - bisect_left(separators, start) < len(separators)
+
+
 def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Repair], bool]:
     repairs: list[Repair] = []
     shows = False
-    separators = [i for i, char in enumerate(text) if char in "|\t"]
+    separators = table_separators(text)
     out: list[str] = []
     left = _Left()
     position = 0  # where the text not yet copied to out begins
@@ -495,8 +548,7 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, l
         if not (_in_chinese(text, span.start, span.end) and (span.shifted or evidence)):
             examined = span.end  # no Chinese text around it, or nothing shifted in a page that shows no damage
             continue
-        inside = bisect_left(separators, span.end) - bisect_left(separators, span.start)
-        in_table = inside < len(separators)  # a '|' the shift produced is no cell
+        in_table = in_table_row(separators, span.start, span.end)
         chosen, candidates, how = None, [], "lost byte(s) chosen by the lexicon"
         first_mark = span
         if not in_table:
@@ -608,6 +660,19 @@ def site_length(line: str, start: int) -> int:
 def without_annotations(text: str) -> str:
     """``text`` without pinyin annotations (``發(fā)展`` -> ``發展``): for comparing it with clean text."""
     return _ANNOTATIONS.sub("", text)
+
+
+def read_in_step(line: str, start: int) -> str:
+    """The characters the damage starting at line[start] holds right after its first lost one, read in
+    step again: what any reading of the span has there ('' where nothing is known)."""
+    span = parse_span(line, start)
+    pieces = segment(span.template, span.lost_tail, line[start - 1:start], line[span.end:]) if span else None
+    known = []
+    for piece in (pieces or [])[1:]:
+        if not isinstance(piece, str):
+            break
+        known.append(piece)
+    return "".join(known)
 
 
 def read_span(line: str, start: int, lexicon, first: str | None = None) -> SpanReading | None:
