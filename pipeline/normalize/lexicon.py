@@ -3,7 +3,8 @@
 Evidence, each from a maintained source or from the documents themselves:
 - words with corpus frequencies: jieba's dictionary (349k words) and jionlp's word distribution (197k
   words, 67k of them not in jieba: 看海, 张网, 专病), its counts put on jieba's scale; looked up in
-  Simplified form;
+  Simplified form (wordfreq's Chinese list was measured beside them and not kept: it moved no repair
+  and its tokenizer's fragments, 客行, made one wrong, 一个剑客 read as 一个。客);
 - how common each character is (jionlp's character distribution), to order candidates nothing else
   separates;
 - the gazetteer's names (provinces, cities, counties, official and short), more so right after the
