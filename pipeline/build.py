@@ -241,17 +241,27 @@ def _unread_list(source: Source, gaz) -> None:
         "save it as a table with one row per rank (text with | or tabs, HTML <table>, CSV) and run again")]))
 
 
+def ranking_scan(source: Source, gaz, records: list[QualityRecord]):
+    """The source's ranking tables; each line that looks like a ranking row and is not read is a record."""
+    from pipeline.extract.ranking import find_ranking_tables
+
+    scan = find_ranking_tables(source.lines, source.doc.locations, gaz)
+    records.extend(QualityRecord(source.doc.source_id, u.location, "ranking tables", "ranking row not read", u.raw,
+                                 "", f"left in the source: {u.why}") for u in scan.unread)
+    return scan
+
+
 def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
     copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
-    from pipeline.extract.ranking import find_ranking_tables
     from pipeline.reconcile.top100 import (COPY_AGREEMENT, TOP_N, agreement, document_witnesses, find_copies,
                                            is_declared_white_paper, resolve_table, unknown_ranking_rows, vote)
 
     city_rankings, unknown, elsewhere = [], [], []
     for source in readable:
         doc = source.doc
-        tables = ctx.found(source, "ranking tables", lambda _: find_ranking_tables(source.lines, doc.locations))
+        scan = ctx.found(source, "ranking tables", lambda records: ranking_scan(source, ctx.gaz, records))
+        tables = scan.tables
         claimed = ctx.claimed.get(doc.source_id, set())
         # a table another family read (a Tahaoo score table, the indicator framework) is that family's
         own = [(n, t) for n, t in enumerate(tables) if not {row.location for row in t.rows} <= claimed]
