@@ -88,8 +88,20 @@ def build_tables(sources: list[Source], corrections, quality: list[QualityRecord
         "unknown_rankings": unknown,
     }
     tables["claims"] = check_claims(claims, tables, _discrepancies())
+    _say_nothing_extracted(readable, tables, ctx)
     ctx.save()
     return tables, {"city_panel": panel_summary}
+
+
+def _say_nothing_extracted(readable: list[Source], tables: dict[str, list[dict]], ctx: Context) -> None:
+    """A source that gave no table a row (its own, or a copy merged into another source's) and made no
+    claim is ok, and says it did not contribute."""
+    used = {source_id for name, rows in tables.items() if name not in ("sources", "data_quality") for row in rows
+            for source_id in str(row.get("source_id") or row.get("source_ids") or "").split(";")}
+    for source in readable:
+        if source.doc.source_id not in used and not ctx.claimed.get(source.doc.source_id):
+            source.row["message"] = "; ".join(filter(None, [source.row["message"],
+                                                            "nothing extracted: no table or claim found"]))
 
 
 def _discrepancies() -> dict[str, str]:
@@ -139,6 +151,7 @@ def white_paper_tables(readable: list[Source], corrections, ctx: Context) -> dic
                                                  "province list left out of the domain lists", table.caption,
                                                  "", why))
                 continue
+            ctx.claimed.setdefault(doc.source_id, set()).update(row.location for row in table.rows)
             domain_rows.extend(ctx.found(source, ("domain list", n),
                                          lambda records: reconcile_list(doc.source_id, table, ctx.gaz, records)))
         for table in ctx.found(source, "indicator tables", lambda _: find_indicator_tables(lines, doc.locations)):
@@ -251,9 +264,24 @@ def ranking_scan(source: Source, gaz, records: list[QualityRecord]):
     return scan
 
 
+def _say_row_count(source: Source, count) -> None:
+    """The row counts in ``sources``; rows not read make the source partial, and rows lost without a
+    record (a defect of this pipeline: the expectation on n_rows_lost fails) are named."""
+    source.row.update(count.columns())
+    notes = []
+    if count.recorded:
+        source.row["status"] = "partial" if source.row["status"] == "ok" else source.row["status"]
+        notes.append(f"{count.recorded} line(s) that look like ranking rows were not read; data_quality says why")
+    if count.lost:
+        notes.append(f"{len(count.lost)} ranking row(s) read into no table and recorded nowhere: "
+                     f"{', '.join(count.lost[:5])}; please report this with the file")
+    source.row["message"] = "; ".join(filter(None, [source.row["message"], *notes]))
+
+
 def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
     """(consensus top-100, rows by source, unknown rankings): every ranking table found by shape is a
     copy of the top-100, another known table (claimed by its own family), or an unknown ranking."""
+    from pipeline.extract.accounting import count_rows
     from pipeline.reconcile.top100 import (COPY_AGREEMENT, TOP_N, agreement, document_witnesses, find_copies,
                                            is_declared_white_paper, resolve_table, unknown_ranking_rows, vote)
 
@@ -285,6 +313,8 @@ def top100_tables(readable: list[Source], sources: list[Source], ctx: Context):
                 city_rankings.append(resolved)
             else:
                 unknown.extend(unknown_ranking_rows(doc.source_id, table, None))
+        recorded = {q.location for q in ctx.quality if q.source_id == doc.source_id}
+        _say_row_count(source, count_rows(source.lines, doc.locations, tables, claimed, recorded, ctx.gaz))
     copies, others = find_copies(city_rankings)
     for edition, table in elsewhere:  # a copy of this list under another edition's name: say so
         share = agreement(copies[0], table) if copies else 0.0

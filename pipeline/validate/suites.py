@@ -85,8 +85,13 @@ def _undocumented_contradiction(frame) -> list:
             for status, reason in zip(frame["status"], frame["known_discrepancy"])]
 
 
+def _rows_lost(frame):
+    """Lines seen as ranking rows that were neither read nor recorded (null for a source not read)."""
+    return frame["n_rows_seen"] - frame["n_rows_read"] - frame["n_rows_recorded"]
+
+
 _DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier,
-            "undocumented_contradiction": _undocumented_contradiction}
+            "undocumented_contradiction": _undocumented_contradiction, "n_rows_lost": _rows_lost}
 
 
 def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner | None = None) -> dict:
