@@ -265,13 +265,14 @@ def ranking_scan(source: Source, gaz, records: list[QualityRecord]):
 
 
 def _say_row_count(source: Source, count) -> None:
-    """The row counts in ``sources``; rows not read make the source partial, and rows lost without a
-    record (a defect of this pipeline: the expectation on n_rows_lost fails) are named."""
+    """The row counts in ``sources``; row-like lines not read make the source partial (a page number
+    inside a table, recorded too, does not), and rows lost without a record (a defect of this pipeline:
+    the expectation on n_rows_lost fails) are named."""
     source.row.update(count.columns())
     notes = []
-    if count.recorded:
+    if count.recorded_rows:
         source.row["status"] = "partial" if source.row["status"] == "ok" else source.row["status"]
-        notes.append(f"{count.recorded} line(s) that look like ranking rows were not read; data_quality says why")
+        notes.append(f"{count.recorded_rows} line(s) that look like ranking rows were not read; data_quality says why")
     if count.lost:
         notes.append(f"{len(count.lost)} ranking row(s) read into no table and recorded nowhere: "
                      f"{', '.join(count.lost[:5])}; please report this with the file")

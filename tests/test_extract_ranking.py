@@ -39,7 +39,9 @@ def test_spaced_cells_keep_display_columns_and_bracketed_notes():
 
 
 @pytest.mark.parametrize("cell, kind", [
-    ("12", "int"), ("第12名", "rank"), ("十二", "rank"), ("3.", "rank"), ("2023", "year"), ("88.6", "score"),
+    ("12", "int"), ("第12名", "rank"), ("十二", "rank"), ("3.", "rank"), ("No.1", "rank"), ("TOP 3", "rank"),
+    ("#1", "rank"), ("2（并列）", "rank"), ("并列2", "rank"), ("2023", "year"), ("88.6", "score"), ("89.7分", "score"),
+    (":---:", "empty"),
     ("95,585.30", "score"), ("44.0%", "score"), ("↑3", "note"), ("-2", "note"), ("并列", "note"), ("", "empty"),
     ("—", "empty"), ("深圳市", "city"), ("深圳", "city"), ("广东省", "province"), ("昆山市", "county"),
     ("北京市海淀区", "county"), ("深圳市（广东省）", "city"), ("赫尔辛基(芬兰)", "foreign"), ("新加坡", "foreign"),

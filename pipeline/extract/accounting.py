@@ -21,6 +21,7 @@ class RowCount:
     seen: int = 0
     read: int = 0
     recorded: int = 0
+    recorded_rows: int = 0  # of those recorded, the lines that look like rows (not a page number in a table)
     lost: list[str] = field(default_factory=list)  # locations of lines seen, neither read nor recorded
 
     def columns(self) -> dict[str, int]:
@@ -34,8 +35,8 @@ def count_rows(lines: list[str], locations: list[str], tables, read_elsewhere: s
     they were read from); ``read_elsewhere``: locations other table families read; ``recorded``:
     locations that have a data_quality row of this source."""
     spans, read = _table_spans(locations, tables)
-    seen = {i for first, last in spans for i in range(first, last + 1) if lines[i].strip()}
-    seen |= _row_like(lines, gaz, skip=seen)
+    row_like = _row_like(lines, gaz)
+    seen = row_like | {i for first, last in spans for i in range(first, last + 1) if lines[i].strip()}
     read |= read_elsewhere
     count = RowCount(seen=len(seen))
     for i in sorted(seen):
@@ -43,6 +44,7 @@ def count_rows(lines: list[str], locations: list[str], tables, read_elsewhere: s
             count.read += 1
         elif locations[i] in recorded:
             count.recorded += 1
+            count.recorded_rows += i in row_like
         else:
             count.lost.append(locations[i])
     return count
@@ -59,8 +61,8 @@ def _table_spans(locations: list[str], tables) -> tuple[list[tuple[int, int]], s
     return spans, read
 
 
-def _row_like(lines: list[str], gaz, skip: set[int]) -> set[int]:
-    """The lines (not in ``skip``) that look like ranking rows: a rank first, then place names."""
+def _row_like(lines: list[str], gaz) -> set[int]:
+    """The lines that look like ranking rows: a rank first, then place names."""
     from pipeline.reconcile.places import place_level
 
     def kind(cell: str) -> str:
@@ -68,7 +70,7 @@ def _row_like(lines: list[str], gaz, skip: set[int]) -> set[int]:
 
     found = set()
     for i, line in enumerate(lines):
-        cells = ranking_cells(line)[0] if i not in skip and line.strip() else []
+        cells = ranking_cells(line)[0] if line.strip() else []
         if cells and is_rank(kind(cells[0])) and looks_like_row([kind(c) for c in cells]):
             found.add(i)
     return found

@@ -24,7 +24,7 @@ _WIDE_DIGIT = re.compile(r"[０-９]")
 _COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,|^\s*[^,，。；;！？!?]{1,24}(?:,[^,，。；;！？!?]{0,24})+\s*$')
 RANK_PREFIX = re.compile(
     rf"^\s*(第?\d{{1,4}}[名位]?|第[{NUMERAL_CHARS}]{{1,5}}[名位])\s*[、.．:：]\s*(?=[^\d\s])")  # not 第二、 (a heading)
-_DASH = re.compile(r"^[-–—－~～]+$")  # "1. 深圳市 - 广东省": a dash between names separates them
+_DASH = re.compile(r"^:?[-–—－~～]+:?$")  # "1. 深圳市 - 广东省": a dash between names separates them; |:---:|
 _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
 _BRACKETED = re.compile(r"^[（(][^（()）]+[）)]$")  # "纽约 (美国)": a note the space cut off its name
 
@@ -103,8 +103,10 @@ def _unmark(cell: str) -> str:
 
 _INT = re.compile(r"^\d{1,4}$")
 _YEAR = re.compile(r"^(?:19|20)\d\d年?$")
-_RANK = re.compile(rf"^第(\d{{1,4}}|[{NUMERAL_CHARS}]{{1,5}})[名位]?$|^(\d{{1,4}}|[{NUMERAL_CHARS}]{{1,5}})[名位.、]?$")
-_SCORE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?%?$")
+# 第12名, 十二, 3., No.1, TOP1, #1, and a tie marked on the rank: 2（并列）, 并列2
+_RANK = re.compile(rf"^(?:第|No\.?\s*|Top\s*|#|并列)?(?:\d{{1,4}}|[{NUMERAL_CHARS}]{{1,5}})[名位.、]?(?:\s*[（(]?并列[）)]?)?$",
+                   re.IGNORECASE)
+_SCORE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?(?:%|分)?$")
 _NOTE = re.compile(r"^(?:[↑↓▲▼△▽+\-−]\s*\d+|[↑↓▲▼△▽]|持平|并列|新上榜|新进|新|new|NEW|New)$|^[（(](?:并列|持平|新)[）)]$")
 _WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
 _PROSE = re.compile(r"[，。,；;！!？?]")  # a cell of prose (a numbered heading, a sentence) is not a name

@@ -151,11 +151,12 @@ def _read_lines(lines: list[str], locations: list[str], kind_of) -> list[_Line]:
     return out
 
 
-_ITEM_SEPARATOR = re.compile(r"[；;]")
+_ITEM_SEPARATOR = re.compile(r"[；;，,]|\s+")
 
 
 def _list_items(line: str) -> list[str]:
-    """A list written on one line (``1.深圳市；2.上海市；3.北京市``) as its items, else the line."""
+    """A list written on one line (``1.深圳市；2.上海市；3.北京市``, ``1.深圳 2.上海 3.北京``) as its
+    items, else the line."""
     items = [item.strip() for item in _ITEM_SEPARATOR.split(line) if item.strip()]
     return items if len(items) >= 3 and all(RANK_PREFIX.match(item) for item in items) else [line]
 
@@ -297,7 +298,7 @@ def _is_rule(line: _Line) -> bool:
 
 
 _LABELS = [
-    (RANK, re.compile(r"^(?:排名|名次|排序|位次|序号|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)),
+    (RANK, re.compile(r"^(?:排名|名次|排序|排行|排位|位次|序号|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)),
     (SCORE, re.compile(r"得分|分数|分值|指数|评分|总分|score|index", re.IGNORECASE)),
     (YEAR, re.compile(r"^(?:年份|年度|year)$", re.IGNORECASE)),
     (NOTE, re.compile(r"变化|升降|变动|较上年|change", re.IGNORECASE)),
@@ -552,8 +553,9 @@ def _group_row(line: _Line, g: int, cells: list[str], layout: _Layout) -> Rankin
 
 def _not_a_table(part: list[_Entry], layout: _Layout) -> str:
     """Why a run of rows is not kept as a table, or ''."""
-    if sum(len(entry.rows) for entry in part) < _MIN_ROWS:
-        return f"fewer than {_MIN_ROWS} rows in a table layout"
+    rows = sum(len(entry.rows) for entry in part)
+    if rows < _MIN_ROWS:
+        return f"{rows} row(s) together, fewer than the {_MIN_ROWS} a table needs"
     if not layout.trusted and not _sequential(part, layout.groups):
         return "its ranks do not run in sequence, which a table needs when no separators or header fix its columns"
     return ""

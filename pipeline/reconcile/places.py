@@ -10,6 +10,7 @@ county written with the suffix it had before a renaming (长乐市, now 长乐�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.reconcile.gazetteer import Division, Gazetteer
@@ -104,7 +105,9 @@ def _prefix(division: Division) -> str:
     return division.adcode
 
 
-_ZONE = 4  # what may follow a resolved place and still leave it a place name: 高新区, 金普新区
+# what may follow a resolved place and leave it a place name: a zone (高新区, 金普新区) or a mark (*, :),
+# not a word (杭州银行 is a bank)
+_ZONE = re.compile(r"^(?:[\u4e00-\u9fff]{0,3}区)?[^\u4e00-\u9fffA-Za-z0-9]*$")
 
 
 def abroad(text: str, gaz: Gazetteer) -> str:
@@ -134,7 +137,7 @@ def place_level(text: str, gaz: Gazetteer) -> str:
     if level:
         return level
     place = resolve_place(name, gaz)
-    if (place.city or place.county) and len(place.remainder) <= _ZONE:
+    if (place.city or place.county) and _ZONE.match(place.remainder):
         return "county" if place.county else "city"
     return ""
 
