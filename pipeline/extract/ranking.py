@@ -30,8 +30,8 @@ from pipeline.extract.cells import (EMPTY, INT, NAME, NOTE, PLACES, RANK, RANK_P
 
 _MIN_ROWS = 3  # fewer rows than this is a list, not a table
 _MAX_INTERRUPTION = 3  # lines that may interrupt a table (page numbers, running heads) when its ranks carry on
-_NOTE_SHARE = 0.2  # cells past the width most lines have, in at most this share of lines: notes, not a column
-_LONGEST_GROUP = 8
+_NOTE_SHARE = 0.2  # a width that at most this share of a block's lines have is a note, not a column
+_LONGEST_GROUP = 8  # cells of one row written one per line
 
 
 @dataclass
@@ -42,7 +42,7 @@ class RankingRow:
     raw: str
     group: int
     extra: list[str] = field(default_factory=list)  # cells beyond the table's columns (a note such as 并列)
-    values: list[str] = field(default_factory=list)  # numbers after the names (a score column)
+    values: list[str] = field(default_factory=list)  # a score column, or numbers after the names
     aside: dict[str, str] = field(default_factory=dict)  # other columns by label: 序号, 年份, 变化, a region
     read_from: list[str] = field(default_factory=list)  # every line the row was read from (one cell per line)
 
@@ -87,11 +87,11 @@ class RankingScan:
 def find_ranking_tables(lines: list[str], locations: list[str], gaz=None) -> RankingScan:
     """Every ranking table in the lines, in document order, and the row-like lines none of them reads."""
     kind_of = _kind_reader(gaz)
-    rows = _fold_cell_runs(_read_lines(lines, locations, kind_of))
+    typed = _fold_cell_runs(_read_lines(lines, locations, kind_of))
     nonblank = _nonblank_before(lines)
-    scan = RankingScan(unread=_unfolded(rows))
+    scan = RankingScan(unread=_unfolded(typed))
     spans: list[tuple[int, int, int]] = []  # (table number, first line, last line) of each table
-    for block in _blocks(rows):
+    for block in _blocks(typed):
         layout = _layout(block, kind_of)
         if isinstance(layout, str):
             _reject(block.lines, layout)
@@ -104,7 +104,7 @@ def find_ranking_tables(lines: list[str], locations: list[str], gaz=None) -> Ran
             scan.tables.append(_table(len(scan.tables) + 1, part, layout, block if n == 0 else None, lines))
             scan.unread.extend(problem for entry in part for problem in entry.problems)
             spans.append((len(scan.tables), part[0].line.index, part[-1].line.last))
-    scan.unread.extend(_unread_lines(scan, rows, spans, lines, locations))
+    scan.unread.extend(_unread_lines(scan, typed, spans, lines, locations))
     return scan
 
 
@@ -139,6 +139,9 @@ class _Line:
     starts: list[int] | None = None  # display columns of space-separated cells
     why_not: str = ""  # why the table this line was part of was not kept
 
+    def __post_init__(self) -> None:
+        self.row_like = looks_like_row(self.kinds)  # as read, before any placing of its cells
+
 
 def _read_lines(lines: list[str], locations: list[str], kind_of) -> list[_Line]:
     out = []
@@ -147,7 +150,8 @@ def _read_lines(lines: list[str], locations: list[str], kind_of) -> list[_Line]:
             continue
         for item in _list_items(line):
             cells, starts, separator = ranking_cells(item)
-            out.append(_Line(cells, [kind_of(c) for c in cells], separator, index, index, [location], item, starts))
+            if cells:  # not a line of bare separators (||)
+                out.append(_Line(cells, [kind_of(c) for c in cells], separator, index, index, [location], item, starts))
     return out
 
 
@@ -348,8 +352,7 @@ def _layout(block: _Block, kind_of) -> _Layout | str:
         return "its names are not places the gazetteer or the world list knows"
     rank = _rank_column(group)
     names, values, aside = _other_columns(group, labels, rank)
-    named = [label if _label_role(label) in ("city", "province") else _place_role(block, j)
-             for j, label in ((j, labels[j]) for j in names)]
+    named = [labels[j] if _label_role(labels[j]) in ("city", "province") else _place_role(block, j) for j in names]
     trusted = block.separator in ("pipe", "tab", "comma") and (rank == 0 or _label_role(labels[rank]) == RANK)
     return _Layout(width, period, rank, names, values, aside, named, trusted)
 
@@ -359,8 +362,9 @@ def _common_width(block: _Block) -> int:
     when some line fills them; a last column of notes (并列) that at most half the lines fill is no
     column but a note on each of those rows."""
     widths = Counter(len(line.cells) for line in block.lines)
-    width = max(max(w for w, n in widths.items() if n > _NOTE_SHARE * len(block.lines)),
-                min(len(block.header), max(widths)))
+    common = max((w for w, n in widths.items() if n > _NOTE_SHARE * len(block.lines)),
+                 default=widths.most_common(1)[0][0])
+    width = max(common, min(len(block.header), max(widths)))
     while width > min(widths) and width > len(block.header) and _only_notes(block, width - 1):
         width -= 1
     return width
@@ -398,7 +402,7 @@ def _placed(cells: list[str], starts: list[int], columns: list[float]) -> list[s
 
 
 _CATEGORY = {kind: "place" for kind in PLACES}
-_PREFERRED = ["place", NAME, RANK, INT, SCORE, YEAR, NOTE]  # of two kinds as common in a column
+_PREFERRED = {c: n for n, c in enumerate(["place", NAME, RANK, INT, SCORE, YEAR, NOTE])}  # of two as common
 
 
 def _column_roles(block: _Block, labels: list[str]) -> list[str]:
@@ -417,8 +421,7 @@ def _header_role(label: str, ranked: bool) -> str:
 
 def _content_role(block: _Block, column: int) -> str:
     counted = Counter(_CATEGORY.get(kind, kind) for kind in _column_kinds(block, column) if kind != EMPTY)
-    order = {category: n for n, category in enumerate(_PREFERRED)}
-    return max(counted, key=lambda c: (counted[c], -order.get(c, len(order)))) if counted else EMPTY
+    return max(counted, key=lambda c: (counted[c], -_PREFERRED.get(c, len(_PREFERRED)))) if counted else EMPTY
 
 
 def _period(roles: list[str]) -> int:
@@ -621,7 +624,7 @@ def _unread_lines(scan: RankingScan, rows: list[_Line], spans: list[tuple[int, i
 def _rows_in_no_table(rows: list[_Line], said: set[str]) -> list[Unread]:
     unread = []
     for line in rows:
-        if line.locations[0] not in said and looks_like_row(line.kinds):
+        if line.locations[0] not in said and line.row_like:
             why = line.why_not or "a single line, not part of a table"
             unread.append(Unread(line.locations[0], line.raw, f"looks like a ranking row but is in no table: {why}"))
             said.add(line.locations[0])
