@@ -9,6 +9,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from pipeline.editions import EDITIONS_DIR
 from pipeline.model import PipelineError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,11 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=ROOT / "output", help="folder for the tables (default: output/)")
     run.add_argument("--workers", type=_positive, default=1, help="read and normalise sources in N processes")
     run.add_argument("--no-cache", action="store_true", help="re-read every source and re-validate every table instead of using OUT/.cache")
+    run.add_argument("--editions", type=Path, default=EDITIONS_DIR,
+                     help="folder of ranking edition files (default: editions/)")
     normalize = commands.add_parser("normalize", help="print a file's normalised Simplified text, line for line")
     normalize.add_argument("file", type=Path)
     normalize.add_argument("--explain", action="store_true", help="print the repairs as JSON lines instead")
     validate = commands.add_parser("validate", help="validate the tables already in output/")
     validate.add_argument("--out", type=Path, default=ROOT / "output", help="folder of the tables (default: output/)")
+    validate.add_argument("--editions", type=Path, default=EDITIONS_DIR,
+                          help="folder of ranking edition files (default: editions/)")
+    families = commands.add_parser("families", help="print the table families a run follows, in order")
+    families.add_argument("--editions", type=Path, default=EDITIONS_DIR,
+                          help="folder of ranking edition files (default: editions/)")
     args = parser.parse_args(argv)
     if args.command == "run" and not args.raw.is_dir():
         what = "is a file, not a folder" if args.raw.exists() else "no such folder"
@@ -34,16 +42,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run" and args.out.resolve() == args.raw.resolve():
         parser.error(f"--out {args.out} is the raw folder: the next run would read the tables as sources; "
                      "pass another folder for the tables")
+    if getattr(args, "editions", None) is not None and not args.editions.is_dir():
+        parser.error(f"--editions {args.editions}: no such folder; pass the folder of edition files (editions/)")
     if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
     try:
         if args.command == "run":
             from pipeline.run import run as run_pipeline
 
-            return run_pipeline(args.raw, args.out, args.workers, not args.no_cache)
+            return run_pipeline(args.raw, args.out, args.workers, not args.no_cache, args.editions)
         if args.command == "normalize":
             return _normalize(args.file, args.explain)
-        return _validate(args.out)
+        if args.command == "families":
+            from pipeline.editions import use_editions
+            from pipeline.families import describe, plan
+
+            print("\n".join(describe(plan(use_editions(args.editions)))))
+            return 0
+        return _validate(args.out, args.editions)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -77,15 +93,16 @@ def _normalize(path: Path, explain: bool) -> int:
     return 0
 
 
-def _validate(out_dir: Path) -> int:
+def _validate(out_dir: Path, editions_dir: Path) -> int:
     import pandas as pd
 
+    from pipeline.editions import use_editions
     from pipeline.export import to_frame, write_json
-    from pipeline.schemas import schema_names
+    from pipeline.families import published_tables, plan
     from pipeline.validate.suites import summarise, validate_tables
 
     frames = {}
-    for name in schema_names():
+    for name in published_tables(plan(use_editions(editions_dir)), out_dir):
         path = out_dir / f"{name}.csv"
         if not path.exists():
             raise PipelineError(f"{path}: missing; run `make run` first to write the tables.")

@@ -8,10 +8,16 @@ Patterns, not sentences: a new repost that says the same thing in other words yi
 - top_n: cities listed as the top N (位列…前五名);
 - rank_range: the cities at ranks M to N (排名第二至第五位的城市分别是…);
 - structure: the framework's counts (6个方面, 14个二级指标, 34个三级指标);
-- stage: the cities in a development stage (单元数字化(60-70分,62个));
+- stage: the cities in a development stage (单元数字化(60-70分,62个)); the stage table is read from
+  such sentences, so a claim is verified only by a stage row read elsewhere; checked against the row
+  read from its own sentence, it is unverifiable unless the stages fail to add up to the top-100;
 - any other percentage: recorded as unverifiable (数字经济占GDP比重36.2%).
-Each claim is scoped to the edition it speaks of (a year named in its sentence, else the source's
-edition); a claim about another edition is out_of_scope, with what the 2020 tables would give.
+Each claim is scoped to the edition of the ranking it speaks of: the year of a ranking or report its
+sentence names (《2021中国城市数字化转型白皮书》, 2020年数字城市百强), else the source's edition. Other
+years in a sentence (2019年,我国数字经济…, 预计到2030年) are what the claim is about, not an edition.
+A claim is checked against the tables of its own edition when raw/ holds that edition's ranking;
+about an edition raw/ does not hold, it is out_of_scope, with what the default edition's tables
+would give.
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.model import EDITION
 from pipeline.numerals import as_number
 from pipeline.reconcile.gazetteer import Gazetteer
 
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
-_YEAR = re.compile(r"(20\d\d)\s*(?:年|中国|数字|\d|$)")
 _TITLE_YEAR = re.compile(r"《[^》]*?(20\d\d)[^》]*》")
+# a year that names a ranking (2020年数字城市百强, 2021中国城市数字化转型白皮书), not any year in a sentence
+# (2019年,我国数字经济…; 预计到2030年…)
+_RANKING_YEAR = re.compile(r"(?<![\d-])(20\d\d)(?!\d)\s*年?度?\s*[\u4e00-\u9fff]{0,10}?"
+                           r"(?:百强|排名|排行|榜单|白皮书|指数|评估|报告)")
 _NUM = r"(?:\d+|[一二两三四五六七八九十]+)"
 _GROUP = r"(?P<names>[\u4e00-\u9fff]{2,8}(?:\s*[、和及与]\s*[\u4e00-\u9fff]{2,8})*)"
 _SHARE = re.compile(_GROUP + r"(?:" + _NUM + r"个?省(?:份)?|地区)?[^。；;%,，、]{0,20}?占比?(?:为|达|达到|约为|约|超过)?\s*"
@@ -189,23 +197,44 @@ def _cities(names: str, gaz: Gazetteer) -> list[str]:
 
 
 def _edition(sentence: str, source_edition: int | None) -> int | None:
-    titled = _TITLE_YEAR.findall(sentence)
-    if titled:
-        return int(titled[-1])
-    years = [int(y) for y in _YEAR.findall(sentence)]
-    return max(years) if years else source_edition
+    named = named_edition(sentence)
+    return named if named is not None else source_edition
 
 
-def check_claims(claims: list[Claim], tables: dict[str, list[dict]], discrepancies: dict[str, str]) -> list[dict]:
-    """One claims-table row per claim: the value recomputed from the tables, the status and the evidence."""
+def named_edition(sentence: str) -> int | None:
+    """The year of the ranking or report a sentence names, or None when it names none."""
+    named = _TITLE_YEAR.findall(sentence) or _RANKING_YEAR.findall(sentence)
+    return int(named[-1]) if named else None
+
+
+@dataclass(frozen=True)
+class EditionTables:
+    """The tables a claim is checked against: one ranking edition's top list, indicators and stages."""
+
+    id: str
+    tables: dict  # kind (top100, indicators, stages) -> rows
+
+    def rows(self, kind: str) -> list[dict]:
+        return self.tables.get(kind, [])
+
+    def name(self, kind: str) -> str:
+        return f"{self.id}_{kind}"
+
+
+def check_claims(claims: list[Claim], editions: dict[int, EditionTables], fallback: EditionTables | None,
+                 discrepancies: dict[str, str]) -> list[dict]:
+    """One claims-table row per claim: the value recomputed from the tables of the claim's edition (by
+    year), the status and the evidence. A claim of a year no edition in raw/ covers is out_of_scope,
+    with what ``fallback``'s tables would give; a claim of no year is checked against ``fallback``."""
     rows = []
     per_source = Counter()
     for claim in claims:
         per_source[claim.source_id] += 1
-        computed, evidence, holds = _compute(claim, tables)
+        own = editions.get(claim.edition) if claim.edition is not None else fallback
+        computed, evidence, holds = _compute(claim, own or fallback or EditionTables("", {}))
         if holds is None:
             status = "unverifiable"
-        elif claim.edition is not None and claim.edition != EDITION:
+        elif own is None:
             status = "out_of_scope"
         else:
             status = "verified" if holds else "contradicted"
@@ -214,52 +243,68 @@ def check_claims(claims: list[Claim], tables: dict[str, list[dict]], discrepanci
             "edition": claim.edition, "text": claim.text, "status": status, "expected": claim.stated,
             "computed": computed, "evidence": evidence, "claim_key": claim.key, "location": claim.location,
             "kind": claim.kind, "known_discrepancy": discrepancies.get(claim.key, "") if status == "contradicted" else "",
+            "flags": "",
         })
     return rows
 
 
-def _compute(claim: Claim, tables: dict[str, list[dict]]) -> tuple[str, str, bool | None]:
-    top = tables.get("ccid2020_top100", [])
+def _compute(claim: Claim, tables: EditionTables) -> tuple[str, str, bool | None]:
+    top, top_name = tables.rows("top100"), tables.name("top100")
     if claim.kind in ("share", "fraction", "count"):
         if not top:
-            return "", "ccid2020_top100 is empty", None
-        columns = claim.detail["columns"]
-        members = [r for r in top if any(r.get(c) == s for c, s in zip(columns, claim.subjects))]
-        share = 100 * len(members) / len(top)
-        parts = Counter(r[columns[0]] if len(set(columns)) == 1 else r["province"] for r in members)
-        computed = f"{share:g}% ({len(members)} of {len(top)}: " + ", ".join(f"{k} {v}" for k, v in parts.items()) + ")"
-        evidence = "ccid2020_top100 ranks " + ", ".join(str(r["rank"]) for r in sorted(members, key=lambda r: r["rank"]))
-        if claim.kind == "share":
-            return computed, evidence, abs(share - claim.value) < 0.5
-        if claim.kind == "count":
-            return f"{len(members)}", evidence, len(members) == claim.value
-        return computed, evidence, _fraction_holds(claim.detail["op"], share, claim.value)
+            return "", f"{top_name} is empty", None
+        return _group_share(claim, top, top_name)
     if claim.kind == "top_n":
         actual = [r["city"] for r in sorted(top, key=lambda r: r["rank"])[: int(claim.value)]]
-        return "、".join(actual), f"ccid2020_top100 ranks 1-{int(claim.value)}", (set(actual) == set(claim.subjects)) if top else None
+        return "、".join(actual), f"{top_name} ranks 1-{int(claim.value)}", (set(actual) == set(claim.subjects)) if top else None
     if claim.kind == "rank_range":
         first = claim.detail["first"]
         by_rank = {r["rank"]: r["city"] for r in top}
         actual = [by_rank.get(first + i, "") for i in range(len(claim.subjects))]
-        return ("、".join(actual), f"ccid2020_top100 ranks {first}-{first + len(actual) - 1}",
+        return ("、".join(actual), f"{top_name} ranks {first}-{first + len(actual) - 1}",
                 actual == claim.subjects if top else None)
     if claim.kind == "structure":
-        indicators = tables.get("ccid2020_indicators", [])
+        indicators = tables.rows("indicators")
         if not indicators:
-            return "", "ccid2020_indicators is empty", None
+            return "", f"{tables.name('indicators')} is empty", None
         level = claim.subjects[0]
         count = len({r[level] for r in indicators if r[level]})
-        return str(count), f"ccid2020_indicators: distinct {level}", count == claim.value
+        return str(count), f"{tables.name('indicators')}: distinct {level}", count == claim.value
     if claim.kind == "stage":
-        stages = tables.get("ccid2020_stages", [])
-        total = sum(s["n_cities"] for s in stages)
-        row = next((s for s in stages if s["stage"] == claim.subjects[0]), None)
-        if row is None or not top:
-            return "", "no stage table or top list", None
-        holds = row["n_cities"] == claim.value and total == len(top)
-        return (f"{row['n_cities']} (stages add up to {total} of {len(top)} cities)",
-                f"ccid2020_stages {claim.subjects[0]}; ccid2020_top100 rows", holds)
+        return _stage(claim, tables)
     return "", "no table holds this figure", None
+
+
+def _group_share(claim: Claim, top: list[dict], top_name: str) -> tuple[str, str, bool]:
+    """A share, fraction or count of the top list that a group of provinces, a region or a division holds."""
+    columns = claim.detail["columns"]
+    members = [r for r in top if any(r.get(c) == s for c, s in zip(columns, claim.subjects))]
+    share = 100 * len(members) / len(top)
+    parts = Counter(r[columns[0]] if len(set(columns)) == 1 else r["province"] for r in members)
+    computed = f"{share:g}% ({len(members)} of {len(top)}: " + ", ".join(f"{k} {v}" for k, v in parts.items()) + ")"
+    evidence = f"{top_name} ranks " + ", ".join(str(r["rank"]) for r in sorted(members, key=lambda r: r["rank"]))
+    if claim.kind == "share":
+        return computed, evidence, abs(share - claim.value) < 0.5
+    if claim.kind == "count":
+        return f"{len(members)}", evidence, len(members) == claim.value
+    return computed, evidence, _fraction_holds(claim.detail["op"], share, claim.value)
+
+
+def _stage(claim: Claim, tables: EditionTables) -> tuple[str, str, bool | None]:
+    top, stages = tables.rows("top100"), tables.rows("stages")
+    total = sum(s["n_cities"] for s in stages)
+    row = next((s for s in stages if s["stage"] == claim.subjects[0]), None)
+    if row is None or not top:
+        return "", "no stage table or top list", None
+    computed = f"{row['n_cities']} (stages add up to {total} of {len(top)} cities)"
+    stage_table = tables.name("stages")
+    if row["n_cities"] != claim.value or total != len(top):
+        return computed, f"{stage_table} {claim.subjects[0]}; {tables.name('top100')} rows", False
+    if claim.source_id in row.get("source_ids", "").split(";") and row.get("location") == claim.location:
+        # the stage table was read from this very sentence: agreeing with it proves nothing
+        return computed, (f"{stage_table} {claim.subjects[0]} is read from this same sentence, so it cannot "
+                          f"confirm it; independently, only the stages' sum matches the top-100 ({len(top)})"), None
+    return computed, f"{stage_table} {claim.subjects[0]} (from {row.get('source_ids')}, {row.get('location')})", True
 
 
 def _fraction_holds(op: str, share: float, fraction: float) -> bool:

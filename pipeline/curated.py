@@ -2,7 +2,8 @@
 
 - ``raw/corrections/*.toml``: values a person read where no algorithm can (cities typed from the
   printed paper to close a gap, an indicator cell the text layer lost). Every entry names its
-  provenance; every use of one is a ``data_quality`` row.
+  provenance and the edition it corrects (its ``edition`` key, or the edition id the file's name
+  starts with); every use of one is a ``data_quality`` row.
 - ``schemas/known_gaps.toml``: shortfalls the sources cannot fill (a province row printed empty),
   each with its reason and location. Validation accepts a shortfall only when open gaps explain it
   exactly; a correction that supplies the missing cities closes the gap.
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,10 @@ _REQUIRED = {
 class Corrections:
     domain_cities: list[dict] = field(default_factory=list)
     indicator: list[dict] = field(default_factory=list)
+
+    def for_edition(self, edition_id: str, section: str) -> list[dict]:
+        """The entries of a section that correct one edition's tables."""
+        return [entry for entry in getattr(self, section) if entry["edition"] == edition_id]
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,20 @@ def load_corrections(raw_dir: Path) -> Corrections:
                                                        and all(isinstance(c, str) for c in entry["cities"])):
                     raise PipelineError(f'{path}: [[domain_cities]] entry {number} has cities {entry["cities"]!r}; '
                                         'write a list of names, e.g. cities = ["济南市", "青岛市"].')
-                getattr(corrections, section).append({**entry, "file": f"{CORRECTIONS_DIR}/{path.name}"})
+                edition = entry.get("edition") or _edition_in_name(path)
+                if not edition:
+                    raise PipelineError(f"{path}: [[{section}]] entry {number} does not say which edition it corrects; "
+                                        'add edition = "ccid2020" (an edition id of editions/), or start the '
+                                        "file's name with it (ccid2020_indicators.toml).")
+                getattr(corrections, section).append({**entry, "edition": edition,
+                                                      "file": f"{CORRECTIONS_DIR}/{path.name}"})
     return corrections
+
+
+def _edition_in_name(path: Path) -> str:
+    """The edition id a correction file's name starts with (``ccid2020_indicators.toml``), or ''."""
+    match = re.match(r"^([a-z]+\d{4})_", path.name)
+    return match.group(1) if match else ""
 
 
 def load_known_gaps(path: Path = KNOWN_GAPS) -> list[KnownGap]:

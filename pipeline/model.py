@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-EDITION = 2020  # the edition of the CCID ranking the tables are about; other editions are kept apart
 
 
 class PipelineError(Exception):

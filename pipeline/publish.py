@@ -33,6 +33,7 @@ def datapackage(tables: list[str], sources: list[dict]) -> dict:
         schema = load_schema(name).body
         resources.append({
             "name": name,
+            "profile": "tabular-data-resource",
             "path": f"{name}.csv",
             "format": "csv",
             "mediatype": "text/csv",

@@ -93,58 +93,90 @@ def heat_table(rows: list[str], columns: list[str], counts: dict[tuple[str, str]
 
 
 def render(tables: dict[str, list[dict]], report: dict) -> str:
-    sources = tables["sources"]
-    claims = tables["claims"]
-    quality = tables["data_quality"]
-    statuses = Counter(s["status"] for s in sources)
-    claim_statuses = Counter(c["status"] for c in claims)
-    failed_expectations = [(name, o) for name, t in sorted(report["tables"].items()) for o in t["expectations"]
-                           if not o["success"]]
+    """The page: a card per headline figure, then sources, tables, charts, claims, data quality."""
+    from pipeline.editions import active_editions
+
+    editions = [e for e in active_editions() if e.table("top100") in tables or e.table("domain_top100") in tables]
+    years = "/".join(sorted({str(e.year) for e in editions if e.table("top100") in tables}))
+    title = f"China digital-city rankings {years}: run report" if years else "China digital-city rankings: run report"
+    failed = [(name, o) for name, t in sorted(report["tables"].items()) for o in t["expectations"] if not o["success"]]
+    html = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">', f"<title>{escape(title)}</title>",
+            f"<style>{_CSS}</style></head><body>", f"<h1>{escape(title)}</h1>", _cards(tables, report, failed),
+            _sources_section(tables["sources"]), _tables_section(report, failed), "<h2>Charts</h2>"]
+    html.extend(_edition_charts(tables, edition) for edition in editions)
+    html.extend([_panel_chart(tables, report), _claims_section(tables["claims"]), _quality_section(tables["data_quality"]),
+                 "</body></html>"])
+    return "\n".join(part for part in html if part) + "\n"
+
+
+def _cards(tables: dict, report: dict, failed: list) -> str:
+    statuses = Counter(s["status"] for s in tables["sources"])
+    claim_statuses = Counter(c["status"] for c in tables["claims"])
     cards = [("sources ok", statuses.get("ok", 0)), ("partial", statuses.get("partial", 0)),
              ("failed", statuses.get("failed", 0)), ("tables", len(report["tables"])),
-             ("failed expectations", len(failed_expectations)), ("claims verified", claim_statuses.get("verified", 0)),
-             ("claims contradicted", claim_statuses.get("contradicted", 0)), ("data-quality records", len(quality))]
-    html = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-            "<title>China digital-city rankings 2020: run report</title>", f"<style>{_CSS}</style></head><body>",
-            "<h1>China digital-city rankings 2020: run report</h1>",
-            '<div class="cards">' + "".join(f'<div class="card"><b>{v}</b>{escape(k)}</div>' for k, v in cards) + "</div>"]
-    html.append("<h2>Sources</h2>")
-    html.append(_table(["file", "format", "encoding", "script", "status", "repairs", "tables", "message"],
-                       [[s["file"], s["format"], s["encoding"], s["script"],
-                         _status(s["status"]), s["n_repairs"] if s["n_repairs"] is not None else "",
-                         s["n_tables"] if s["n_tables"] is not None else "", s["message"]] for s in sources],
-                       raw_columns={4}))
-    html.append("<h2>Tables</h2>")
-    html.append(_table(["table", "rows", "expectations", "validation"],
-                       [[name, t["rows"], f"{sum(o['success'] for o in t['expectations'])}/{len(t['expectations'])}",
-                         _status("ok" if t["success"] else "failed")] for name, t in sorted(report["tables"].items())],
-                       raw_columns={3}))
-    if failed_expectations:
-        html.append("<h3>Failed expectations</h3>")
-        html.append(_table(["table", "expectation", "observed", "unexpected", "sample"],
-                           [[name, o["meaning"] or o["expectation"], o["observed_value"], o["unexpected_count"],
-                             ", ".join(map(str, o["unexpected_sample"][:5]))] for name, o in failed_expectations]))
-    html.append("<h2>Charts</h2>")
-    by_province, by_region = (sorted(((r[key], r["n_cities"]) for r in tables[f"ccid2020_top100_by_{key}"]),
-                                     key=lambda kv: (-kv[1], kv[0])) for key in ("province", "region"))
-    html.append("<h3>CCID 2020 top-100 by province</h3>" + bar_chart("top-100 by province", by_province))
-    html.append("<h3>CCID 2020 top-100 by region</h3>" + bar_chart("top-100 by region", by_region))
-    domain = tables.get("ccid2020_domain_top100", [])
-    domains = sorted({r["domain"] for r in domain})
-    provinces = sorted({r["province"] for r in domain})
-    html.append("<h3>Domain lists: cities per province</h3>"
-                + heat_table(provinces, domains, Counter((r["province"], r["domain"]) for r in domain)))
+             ("failed expectations", len(failed)), ("claims verified", claim_statuses.get("verified", 0)),
+             ("claims contradicted", claim_statuses.get("contradicted", 0)),
+             ("data-quality records", len(tables["data_quality"]))]
+    return '<div class="cards">' + "".join(f'<div class="card"><b>{v}</b>{escape(k)}</div>' for k, v in cards) + "</div>"
+
+
+def _sources_section(sources: list[dict]) -> str:
+    return "<h2>Sources</h2>\n" + _table(
+        ["file", "format", "encoding", "script", "status", "repairs", "tables", "message"],
+        [[s["file"], s["format"], s["encoding"], s["script"], _status(s["status"]),
+          s["n_repairs"] if s["n_repairs"] is not None else "", s["n_tables"] if s["n_tables"] is not None else "",
+          s["message"]] for s in sources], raw_columns={4})
+
+
+def _tables_section(report: dict, failed: list) -> str:
+    parts = ["<h2>Tables</h2>", _table(
+        ["table", "rows", "expectations", "validation"],
+        [[name, t["rows"], f"{sum(o['success'] for o in t['expectations'])}/{len(t['expectations'])}",
+          _status("ok" if t["success"] else "failed")] for name, t in sorted(report["tables"].items())],
+        raw_columns={3})]
+    if failed:
+        parts += ["<h3>Failed expectations</h3>", _table(
+            ["table", "expectation", "observed", "unexpected", "sample"],
+            [[name, o["meaning"] or o["expectation"], o["observed_value"], o["unexpected_count"],
+              ", ".join(map(str, o["unexpected_sample"][:5]))] for name, o in failed])]
+    return "\n".join(parts)
+
+
+def _edition_charts(tables: dict, edition) -> str:
+    """An edition's ranking by province and by region, and its domain lists per province."""
+    parts = []
+    label = f"{edition.publisher} {edition.year} top-{edition.ranking_size}"
+    if edition.table("top100") in tables:
+        for key in ("province", "region"):
+            counts = sorted(((r[key], r["n_cities"]) for r in tables[edition.table(f"top100_by_{key}")]),
+                            key=lambda kv: (-kv[1], kv[0]))
+            parts.append(f"<h3>{escape(label)} by {key}</h3>" + bar_chart(f"top-{edition.ranking_size} by {key}", counts))
+    domain = tables.get(edition.table("domain_top100"))
+    if domain is not None:
+        domains = sorted({r["domain"] for r in domain})
+        provinces = sorted({r["province"] for r in domain})
+        parts.append("<h3>Domain lists: cities per province</h3>"
+                     + heat_table(provinces, domains, Counter((r["province"], r["domain"]) for r in domain)))
+    return "\n".join(parts)
+
+
+def _panel_chart(tables: dict, report: dict) -> str:
     panel = [r for r in tables.get("city_panel", []) if r["ccid_rank"] is not None and r["tahaoo_score"] is not None]
     rho = report.get("city_panel", {}).get("spearman_ccid_rank_vs_tahaoo_score")
-    html.append(f"<h3>CCID rank against Tahaoo score (Spearman ρ {rho})</h3>"
-                + scatter("CCID rank vs Tahaoo score", [(r["city"], r["ccid_rank"], r["tahaoo_score"]) for r in panel],
-                          "CCID 2020 rank", "Tahaoo SMILE score"))
-    html.append("<h2>Claims</h2>")
-    html.append(_table(["status", "source", "claim", "expected", "computed", "evidence"],
-                       [[_status(c["status"]), c["source_id"], c["text"], c["expected"], c["computed"], c["evidence"]]
-                        for c in sorted(claims, key=lambda c: (c["status"] != "contradicted", c["claim_id"]))],
-                       raw_columns={0}))
-    html.append("<h2>Data quality</h2><p>Every repair, inference and unresolved value, grouped by issue.</p>")
+    return (f"<h3>CCID rank against Tahaoo score (Spearman ρ {rho})</h3>"
+            + scatter("CCID rank vs Tahaoo score", [(r["city"], r["ccid_rank"], r["tahaoo_score"]) for r in panel],
+                      "CCID 2020 rank", "Tahaoo SMILE score"))
+
+
+def _claims_section(claims: list[dict]) -> str:
+    return "<h2>Claims</h2>\n" + _table(
+        ["status", "source", "claim", "expected", "computed", "evidence"],
+        [[_status(c["status"]), c["source_id"], c["text"], c["expected"], c["computed"], c["evidence"]]
+         for c in sorted(claims, key=lambda c: (c["status"] != "contradicted", c["claim_id"]))], raw_columns={0})
+
+
+def _quality_section(quality: list[dict]) -> str:
+    html = ["<h2>Data quality</h2><p>Every repair, inference and unresolved value, grouped by issue.</p>"]
     groups: dict[str, list[dict]] = {}
     for record in quality:
         groups.setdefault(record["issue"], []).append(record)
@@ -155,5 +187,4 @@ def render(tables: dict[str, list[dict]], report: dict) -> str:
                     + _table(["source", "location", "table", "raw", "resolved", "action"],
                              [[r["source_id"], r["location"], r["table"], r["raw"], r["resolved"], r["action"]]
                               for r in shown]) + "</details>")
-    html.append("</body></html>")
-    return "\n".join(html) + "\n"
+    return "\n".join(html)

@@ -93,7 +93,7 @@ def case(city: str, title: str, *bullets: str, source: str) -> Case:
 def merge(gaz, paper: Case, mirror: Case) -> tuple[list[tuple], list]:
     """(title, bullet_no, bullet, source_ids) per merged row, and the records; the paper has priority."""
     quality: list = []
-    rows = merge_cases([("paper", paper), ("mirror", mirror)], gaz, quality)
+    rows = merge_cases([("paper", paper), ("mirror", mirror)], gaz, quality, "ccid2020_cases")
     return [(r["title"], r["bullet_no"], r["bullet"], r["source_ids"]) for r in rows], quality
 
 

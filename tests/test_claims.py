@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.claims import check_claims, extract_claims, number
+from pipeline.claims import EditionTables, check_claims, extract_claims, number
 
 REGIONS = {"华东", "华北", "华南", "华中", "西南", "西北", "东北"}
 DIVISIONS = {"东部", "中部", "西部", "东北"}
@@ -24,7 +24,9 @@ TOP = top([("深圳市", "广东省", "东部"), ("上海市", "上海市", "东
 
 
 def check(claims, **tables):
-    return check_claims(claims, {"ccid2020_top100": TOP, **tables}, {})
+    """Claims checked against a 2020 edition holding TOP and the other tables given (ccid2020_stages=...)."""
+    edition = EditionTables("ccid2020", {"top100": TOP, **{name.split("_", 1)[1]: rows for name, rows in tables.items()}})
+    return check_claims(claims, {2020: edition}, edition, {})
 
 
 @pytest.mark.parametrize("a, b", [
@@ -90,7 +92,8 @@ def test_a_percentage_no_table_holds_is_unverifiable(gaz):
 
 def test_known_discrepancy_is_carried_with_its_reason(gaz):
     claim, = claims_in("广东、上海两地占比为40%。", gaz)
-    row, = check_claims([claim], {"ccid2020_top100": TOP}, {claim.key: "rounding in the source"})
+    edition = EditionTables("ccid2020", {"top100": TOP})
+    row, = check_claims([claim], {2020: edition}, edition, {claim.key: "rounding in the source"})
     assert (row["status"], row["known_discrepancy"]) == ("contradicted", "rounding in the source")
 
 

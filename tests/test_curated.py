@@ -11,6 +11,7 @@ from pipeline.model import PipelineError
 
 DOMAIN_ENTRY = """
 [[domain_cities]]
+edition = "ccid2020"
 domain = "数字经济"
 province = "湖北省"
 cities = ["武汉市", "宜昌市"]
@@ -18,6 +19,7 @@ provenance = "typed from the printed paper"
 """
 INDICATOR_ENTRY = """
 [[indicator]]
+edition = "ccid2020"
 no = 2
 level2 = "信息网络"
 provenance = "the printed table reads 信息网络"
@@ -60,11 +62,20 @@ def test_valid_entries_are_loaded_with_their_file(tmp_path):
     raw = write_corrections(tmp_path, hubei=DOMAIN_ENTRY, table1=INDICATOR_ENTRY)
     (raw / "corrections" / "README.md").write_text("not a correction file", encoding="utf-8")
     corrections = load_corrections(raw)
-    assert corrections.domain_cities == [{"domain": "数字经济", "province": "湖北省", "cities": ["武汉市", "宜昌市"],
-                                          "provenance": "typed from the printed paper",
+    assert corrections.domain_cities == [{"edition": "ccid2020", "domain": "数字经济", "province": "湖北省",
+                                          "cities": ["武汉市", "宜昌市"], "provenance": "typed from the printed paper",
                                           "file": "corrections/hubei.toml"}]
-    assert corrections.indicator == [{"no": 2, "level2": "信息网络", "provenance": "the printed table reads 信息网络",
-                                      "file": "corrections/table1.toml"}]
+    assert corrections.indicator == [{"edition": "ccid2020", "no": 2, "level2": "信息网络",
+                                      "provenance": "the printed table reads 信息网络", "file": "corrections/table1.toml"}]
+    assert corrections.for_edition("ccid2021", "indicator") == []
+
+
+def test_an_entry_names_its_edition_or_its_file_does(tmp_path):
+    """An entry without an edition key takes the edition the file's name starts with; with neither it is refused."""
+    undated = INDICATOR_ENTRY.replace('edition = "ccid2020"\n', "")
+    assert load_corrections(write_corrections(tmp_path / "a", ccid2021_table1=undated)).indicator[0]["edition"] == "ccid2021"
+    message = load_error(write_corrections(tmp_path / "b", table1=undated))
+    assert "does not say which edition it corrects" in message and 'edition = "ccid2020"' in message
 
 
 def test_no_corrections_folder_means_no_corrections(tmp_path):

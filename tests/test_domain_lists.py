@@ -12,6 +12,7 @@ from pipeline.reconcile.domain_lists import LIST_SIZE, add_corrections, reconcil
 CAPTION = "表 9 2021数字经济百强城市"
 DOMAIN = "数字经济"
 SOURCE = "test_paper"
+TABLE = "ccid2020_domain_top100"
 
 
 def locations(lines: list[str]) -> list[str]:
@@ -28,7 +29,7 @@ def make_table(*rows: tuple[str, str], caption: str = CAPTION) -> ProvinceListTa
 def reconcile(gaz, *rows: tuple[str, str]) -> tuple[list[tuple], list]:
     """(province, city, adcode, flags) per output row, and the data_quality rows written."""
     quality: list = []
-    out = reconcile_list(SOURCE, make_table(*rows), gaz, quality)
+    out = reconcile_list(SOURCE, make_table(*rows), gaz, quality, TABLE)
     return [(r["province"], r["city"], r["adcode"], r["flags"]) for r in out], quality
 
 
@@ -72,7 +73,7 @@ def test_find_province_lists_ignores_runs_of_fewer_than_five_provinces(gaz):
 def test_list_name_is_the_caption_without_number_year_and_suffix(gaz, caption, name):
     """The caption's table number, year and 百强城市-style suffix are stripped; rows and records carry the name."""
     quality: list = []
-    rows = reconcile_list(SOURCE, make_table(("浙江省", "杭州市、"), caption=caption), gaz, quality)
+    rows = reconcile_list(SOURCE, make_table(("浙江省", "杭州市、"), caption=caption), gaz, quality, TABLE)
     assert make_table(caption=caption).name == name
     assert [r["domain"] for r in rows] == [name]
     assert [q.table for q in quality] == [f"ccid2020_domain_top100 ({name})"]
@@ -169,7 +170,7 @@ def gap(province: str, missing: int, domain: str = DOMAIN) -> KnownGap:
 
 def summarise(rows: list[dict], gaps: list[KnownGap]) -> tuple[dict, list]:
     quality: list = []
-    (summary,) = summarise_lists(rows, gaps, quality)
+    (summary,) = summarise_lists(rows, gaps, quality, TABLE)
     return summary, quality
 
 
@@ -207,8 +208,8 @@ def correction(*cities: str, province: str = "湖北省") -> dict:
 def test_correction_cities_join_their_list_flagged(gaz):
     """Cities of a correction entry are added, resolved to official names, flagged from_correction."""
     quality: list = []
-    base = reconcile_list(SOURCE, make_table(("浙江省", "杭州市")), gaz, [])
-    out = add_corrections(base, [correction("武汉市", "宜昌")], gaz, quality)
+    base = reconcile_list(SOURCE, make_table(("浙江省", "杭州市")), gaz, [], TABLE)
+    out = add_corrections(base, [correction("武汉市", "宜昌")], gaz, quality, TABLE)
     assert [(r["province"], r["city"], r["adcode"], r["flags"], r["source_id"]) for r in out[1:]] == [
         ("湖北省", "武汉市", "420100", "from_correction", "corrections"),
         ("湖北省", "宜昌市", "420500", "from_correction", "corrections")]
@@ -222,16 +223,16 @@ def test_correction_cities_join_their_list_flagged(gaz):
 def test_correction_city_the_source_already_lists_is_ignored(gaz):
     """A correction repeating 武汉市, already in the list, adds nothing and is recorded as ignored."""
     quality: list = []
-    base = reconcile_list(SOURCE, make_table(("湖北省", "武汉市")), gaz, [])
-    assert add_corrections(base, [correction("武汉市")], gaz, quality) == base
+    base = reconcile_list(SOURCE, make_table(("湖北省", "武汉市")), gaz, [], TABLE)
+    assert add_corrections(base, [correction("武汉市")], gaz, quality, TABLE) == base
     assert issues(quality) == [("correction repeats a city the sources already list", "武汉市", "武汉市", "ignored")]
 
 
 def test_unresolved_correction_city_is_not_taken_for_another_unresolved_city(gaz):
     """Two different unknown names (no adcode) are different cities: the correction's one is added."""
     quality: list = []
-    base = reconcile_list(SOURCE, make_table(("浙江省", "梦想市")), gaz, [])
-    out = add_corrections(base, [correction("幻想市", province="浙江省")], gaz, quality)
+    base = reconcile_list(SOURCE, make_table(("浙江省", "梦想市")), gaz, [], TABLE)
+    out = add_corrections(base, [correction("幻想市", province="浙江省")], gaz, quality, TABLE)
     assert [(r["city"], r["adcode"], r["flags"]) for r in out] == [
         ("梦想市", "", "unresolved"), ("幻想市", "", "from_correction;unresolved")]
     assert [q.issue for q in quality] == ["city supplied by a correction file"]

@@ -36,7 +36,7 @@ def reconcile(lines: list[str], corrections: list[dict] = ()) -> tuple[list[tupl
     """(no, level1, level2, level3, flags) per row of the first table in ``lines``, and the records."""
     (table,) = find_indicator_tables(lines, locations(lines))
     quality: list = []
-    rows = reconcile_indicators("test_paper", table, list(corrections), quality)
+    rows = reconcile_indicators("test_paper", table, list(corrections), quality, "ccid2020_indicators")
     return [(r["no"], r["level1"], r["level2"], r["level3"], r["flags"]) for r in rows], quality
 
 

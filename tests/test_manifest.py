@@ -40,7 +40,7 @@ def test_infer_edition_from_title_years():
 
 
 def test_unlisted_source_is_processed_with_a_warning(tmp_path):
-    from pipeline.run import read_sources
+    from pipeline.sources import read_sources
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -55,7 +55,7 @@ def test_a_missing_listed_file_and_a_folder_are_recorded_not_ignored(tmp_path):
     """A manifest entry whose file is absent and a folder dropped into raw/ each get a data_quality
     row that says what to do; the sources that are there are still read."""
     from pipeline.model import QualityRecord
-    from pipeline.run import read_sources
+    from pipeline.sources import read_sources
 
     (tmp_path / "sources.toml").write_text('["gone.txt"]\nkind = "repost"\n', encoding="utf-8")
     (tmp_path / "a.txt").write_text("排名 | 城市\n1 | 深圳市\n", encoding="utf-8")

@@ -231,7 +231,7 @@ def test_unreadable_layouts_and_manifest_mistakes_are_reported(layouts_outcome):
     assert len(problems) == 1 and "'blog'" in problems["action"].iloc[0]
     mislabelled = quality[quality.issue.str.contains("matches the 2020 top-100")]
     assert mislabelled[["source_id", "raw"]].values.tolist() == [["labelled_2021", "agrees on 100% of the ranks both list"]]
-    declared = quality[quality.issue == "several sources declared the CCID 2020 white paper"]
+    declared = quality[quality.issue == "several sources declared the primary source of ccid2020"]
     assert declared[["raw", "resolved"]].values.tolist() == [["ccid2020_whitepaper, dashes", "ccid2020_whitepaper"]]
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["sources"]["success"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pipeline.extract.ranking import RankingRow, RankingTable
-from pipeline.reconcile.top100 import document_witnesses, find_copies, resolve_table, vote
+from pipeline.editions import active_editions
+from pipeline.reconcile.top100 import Ranking, document_witnesses, find_copies, resolve_table, vote
 
-# Twelve real cities stand in for a list; the tests shrink TOP_N to their number.
+# Twelve real cities stand in for a list: the ranking of the tests has their number of ranks, and the
+# CCID 2020 edition's declared primary source.
 CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市", "金华市", "衢州市", "舟山市", "台州市",
           "丽水市", "合肥市"]
+CCID2020 = next(e for e in active_editions() if e.id == "ccid2020")
+SPEC = Ranking(len(CITIES), "ccid2020_top100", "ccid2020_top100_by_source", CCID2020.is_primary, "test ranking")
 
 
 def table(cities, provinces=None, table_no=1):
@@ -34,14 +38,13 @@ def test_missing_province_column_is_recorded_once(gaz):
 
 
 def test_majority_wins_and_each_disagreement_is_recorded(gaz, monkeypatch):
-    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     swapped = CITIES[:]
     swapped[1], swapped[2] = swapped[2], swapped[1]
     quality = []
     tables = [resolved(s, c, gaz, quality) for s, c in [("a", CITIES), ("b", CITIES), ("c", swapped)]]
-    copies, others = find_copies(tables)
+    copies, others = find_copies(tables, SPEC)
     assert len(copies) == 3 and others == []
-    consensus = vote(copies, quality)
+    consensus = vote(copies, quality, SPEC)
     assert [r["city"] for r in consensus.rows] == CITIES
     assert consensus.rows[1]["n_sources"] == 2
     disagreements = [q for q in quality if q.issue == "rank disagrees with the other copies"]
@@ -50,31 +53,28 @@ def test_majority_wins_and_each_disagreement_is_recorded(gaz, monkeypatch):
 
 
 def test_tie_is_flagged(gaz, monkeypatch):
-    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     other = CITIES[:-1] + ["芜湖市"]
     quality = []
-    copies, _ = find_copies([resolved("a", CITIES, gaz, quality), resolved("b", other, gaz, quality)])
-    consensus = vote(copies, quality)
+    copies, _ = find_copies([resolved("a", CITIES, gaz, quality), resolved("b", other, gaz, quality)], SPEC)
+    consensus = vote(copies, quality, SPEC)
     assert consensus.rows[-1]["flags"] == "tie"
     assert any(q.issue == "copies disagree with no majority" for q in quality)
 
 
 def test_unrelated_city_ranking_is_not_a_copy(gaz, monkeypatch):
-    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     quality = []
     main = resolved("a", CITIES, gaz, quality)
     unrelated = resolved("b", list(reversed(CITIES)), gaz, quality)
-    copies, others = find_copies([main, unrelated])
+    copies, others = find_copies([main, unrelated], SPEC)
     assert copies == [main] and others == [unrelated]
 
 
 def test_declared_whitepaper_is_the_reference(gaz, monkeypatch):
-    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     meta = {"publisher": "赛迪顾问", "edition": 2020, "kind": "whitepaper"}
     quality = []
     paper = resolved("paper", CITIES, gaz, quality, meta)
     rival = resolved("rival", list(reversed(CITIES)), gaz, quality)
-    copies, others = find_copies([rival, paper])
+    copies, others = find_copies([rival, paper], SPEC)
     assert copies == [paper] and others == [rival]
 
 
@@ -91,24 +91,23 @@ def test_copies_of_one_sloppy_repost_are_one_witness_and_the_white_paper_settles
     """The white paper against two copies of one repost with ranks 2 and 3 swapped: one witness
     each, so it is 1:1, and the declared white paper's city is kept (flagged primary_source, which
     does not fail validation); without a declared white paper the same ranks are ties."""
-    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     meta = {"publisher": "赛迪顾问", "edition": 2020, "kind": "whitepaper"}
     swapped = [CITIES[0], CITIES[2], CITIES[1], *CITIES[3:]]
     quality = []
     tables = [resolved("paper", CITIES, gaz, quality, meta), resolved("repost", swapped, gaz, quality),
               resolved("repost_again", swapped, gaz, quality)]
     witness = {"paper": 0, "repost": 1, "repost_again": 1}
-    consensus = vote(find_copies(tables)[0], quality, witness)
+    consensus = vote(find_copies(tables, SPEC)[0], quality, SPEC, witness)
     assert [r["city"] for r in consensus.rows] == CITIES
     assert [r["flags"] for r in consensus.rows[:4]] == ["", "primary_source", "primary_source", ""]
     assert consensus.rows[1]["n_sources"] == 1
     kept = [q.action for q in quality if q.issue == "copies disagree with no majority"]
     assert len(kept) == 2 and all("paper's city kept" in action for action in kept)
     undeclared = [resolved("a", CITIES, gaz, []), resolved("b", swapped, gaz, []), resolved("c", swapped, gaz, [])]
-    assert [r["flags"] for r in vote(find_copies(undeclared)[0], [], {"a": 0, "b": 1, "c": 1}).rows[1:3]] == [
+    assert [r["flags"] for r in vote(find_copies(undeclared, SPEC)[0], [], SPEC, {"a": 0, "b": 1, "c": 1}).rows[1:3]] == [
         "tie", "tie"]
     # counted by file, the two copies of the repost would outvote the list
-    assert vote(find_copies(undeclared)[0], []).rows[1]["city"] == CITIES[2]
+    assert vote(find_copies(undeclared, SPEC)[0], [], SPEC).rows[1]["city"] == CITIES[2]
 
 
 def test_province_in_brackets_after_the_city(gaz):

@@ -11,10 +11,13 @@ from pipeline.extract.ranking import RankingRow, RankingTable
 from pipeline.ingest import split_lines
 from pipeline.manifest import load_manifest
 from pipeline.model import PipelineError
-from pipeline.reconcile.top100 import find_copies, resolve_table, vote
-from pipeline.run import read_sources, unique_ids
+from pipeline.reconcile.top100 import Ranking, find_copies, resolve_table, vote
+from pipeline.sources import read_sources, unique_ids
 
 CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市"]
+
+
+SPEC = Ranking(len(CITIES), "ccid2020_top100", "ccid2020_top100_by_source", lambda meta: False, "test ranking")
 
 
 def ranking(cities, table_no=1):
@@ -25,11 +28,10 @@ def ranking(cities, table_no=1):
 
 
 def copies_of(gaz, monkeypatch, *tables, source_ids=None):
-    monkeypatch.setattr("pipeline.reconcile.top100.TOP_N", len(CITIES))
     quality = []
     resolved = [resolve_table(sid, {}, t, gaz, quality) for sid, t in zip(source_ids or ["a", "b", "c"], tables)]
-    copies, _ = find_copies(resolved)
-    return vote(copies, quality), quality
+    copies, _ = find_copies(resolved, SPEC)
+    return vote(copies, quality, SPEC), quality
 
 
 def test_an_unresolved_city_in_a_copy_is_kept_not_a_crash(gaz, monkeypatch):
@@ -95,6 +97,8 @@ def built(tmp_path_factory):
     from conftest import ROOT
     from pipeline.build import build_tables
     from pipeline.curated import Corrections
+    from pipeline.editions import active_editions
+    from pipeline.families import plan
 
     raw = tmp_path_factory.mktemp("raw")
     shutil.copy(ROOT / "raw" / "ccid2020_whitepaper.txt", raw)
@@ -109,7 +113,7 @@ def built(tmp_path_factory):
     (raw / "scores.txt").write_text("2020年城市综合得分\n1、地市得分排名:\n排名 | 城市 | 综合得分 |\n"
                                     "1 | 苏州市 | 90.1 |\n2 | 无锡市 | 88.0 |\n", encoding="utf-8")
     quality = []
-    tables, _ = build_tables(read_sources(raw, quality), Corrections(), quality)
+    tables, _, _ = build_tables(read_sources(raw, quality), plan(active_editions()), Corrections(), quality)
     return tables, quality
 
 

@@ -56,16 +56,17 @@ def test_parenthesis_without_score_unit_or_count_is_not_a_stage():
 
 def test_same_stage_from_two_sources_is_merged():
     """Two sources stating the same values give one row naming both sources."""
-    rows = stage_rows([("paper", stage("融合发展", 70, 85, 33)), ("mirror", stage("融合发展", 70, 85, 33, "line 9"))], [])
+    rows = stage_rows([("paper", stage("融合发展", 70, 85, 33)), ("mirror", stage("融合发展", 70, 85, 33, "line 9"))], [],
+                      "ccid2020_stages")
     assert rows == [{"stage": "融合发展", "score_min": 70, "score_max": 85, "n_cities": 33,
-                     "source_ids": "mirror;paper", "location": "line 1"}]
+                     "source_ids": "mirror;paper", "location": "line 1", "flags": ""}]
 
 
 def test_stage_stated_differently_keeps_the_first_source_and_records_the_other():
     """A second source's different count is recorded; the first source's values stay."""
     quality: list = []
     rows = stage_rows([("paper", stage("融合发展", 70, 85, 33)), ("mirror", stage("融合发展", 70, 85, 35, "line 9"))],
-                      quality)
+                      quality, "ccid2020_stages")
     assert [(r["n_cities"], r["source_ids"]) for r in rows] == [(33, "paper")]
     assert [(q.source_id, q.location, q.issue, q.raw, q.resolved, q.action) for q in quality] == [
         ("mirror", "line 9", "stage stated differently by another source", "融合发展(70-85分,35个)", "70-85, 33",
@@ -89,7 +90,7 @@ def test_region_members_become_province_rows_and_non_provinces_are_recorded(gaz)
     """Short names resolve to official provinces; a member that is no province is left out, recorded."""
     quality: list = []
     legend = Region("东部", ["浙江", "江苏", "福建", "上海", "苏南"], "line 4", "东部: …")
-    rows = region_rows([("paper", legend)], gaz, quality)
+    rows = region_rows([("paper", legend)], gaz, quality, "ccid2020_regions")
     assert [(r["region"], r["province"], r["source_id"]) for r in rows] == [
         ("东部", "浙江省", "paper"), ("东部", "江苏省", "paper"), ("东部", "福建省", "paper"), ("东部", "上海市", "paper")]
     assert [(q.location, q.issue, q.raw, q.action) for q in quality] == [
@@ -101,7 +102,7 @@ def test_province_claimed_by_two_regions_keeps_the_first(gaz):
     quality: list = []
     found = [("paper", Region("中部", ["湖北", "河南"], "line 1", "")),
              ("mirror", Region("北方", ["河南", "河北"], "line 7", ""))]
-    rows = region_rows(found, gaz, quality)
+    rows = region_rows(found, gaz, quality, "ccid2020_regions")
     assert [(r["region"], r["province"], r["source_id"]) for r in rows] == [
         ("中部", "湖北省", "paper"), ("中部", "河南省", "paper"), ("北方", "河北省", "mirror")]
     assert [(q.source_id, q.location, q.issue, q.raw, q.resolved, q.action) for q in quality] == [
@@ -116,12 +117,12 @@ def test_attach_regions_adds_legend_region_and_economic_division():
     """Each row gets its legend region ("" when no legend names it) and its statistical division."""
     rows = top("浙江省", "湖北省", "西藏自治区", "辽宁省")
     quality = []
-    attach_regions(rows, [{"region": "东部", "province": "浙江省"}, {"region": "中部", "province": "湖北省"}], quality)
+    attach_regions(rows, [{"region": "东部", "province": "浙江省"}, {"region": "中部", "province": "湖北省"}], quality, "ccid2020_top100")
     assert [(r["region"], r["division"]) for r in rows] == [("东部", "东部"), ("中部", "中部"), ("", "西部"),
                                                             ("", "东北")]
     assert [(q.issue, q.raw) for q in quality] == [("province without a region", "西藏自治区、辽宁省")]
     none = []
-    attach_regions(top("浙江省"), [], none)
+    attach_regions(top("浙江省"), [], none, "ccid2020_top100")
     assert "add the white paper" in none[0].action
 
 

@@ -16,7 +16,6 @@ from pipeline.extract.cases import Case
 from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
 
-TABLE = "ccid2020_cases"
 _SAME = 0.6
 _IGNORED = re.compile(r"[\s\"'“”‘’「」『』。;；,，.]")
 
@@ -36,27 +35,27 @@ def _closest(text: str, candidates: list[str]) -> int | None:
     return best if best is not None and scores[best] >= _SAME else None
 
 
-def _pick(texts: list[tuple[str, str, str]], what: str, quality: list[QualityRecord], where: str) -> str:
+def _pick(texts: list[tuple[str, str, str]], what: str, quality: list[QualityRecord], where: str, table: str) -> str:
     """From (text, source_id, location) in priority order, the most complete text; differences recorded."""
     chosen, chosen_source, _ = texts[0]
     for text, source, location in texts[1:]:
         if _key(text) == _key(chosen):
             continue
         if _key(text).startswith(_key(chosen)) and len(_key(text)) > len(_key(chosen)):
-            quality.append(QualityRecord(chosen_source, where, TABLE, f"{what} truncated", chosen, text,
+            quality.append(QualityRecord(chosen_source, where, table, f"{what} truncated", chosen, text,
                                          f"the complete text from {source} ({location}) is kept"))
             chosen, chosen_source = text, source
         elif _key(chosen).startswith(_key(text)):
-            quality.append(QualityRecord(source, location, TABLE, f"{what} truncated", text, chosen,
+            quality.append(QualityRecord(source, location, table, f"{what} truncated", text, chosen,
                                          f"the complete text from {chosen_source} is kept"))
         else:
-            quality.append(QualityRecord(source, location, TABLE, f"{what} differs between sources", text, chosen,
+            quality.append(QualityRecord(source, location, table, f"{what} differs between sources", text, chosen,
                                          f"{chosen_source}'s text is kept (higher priority source)"))
     return chosen
 
 
-def merge_cases(found: list[tuple[str, Case]], gaz: Gazetteer, quality: list[QualityRecord]) -> list[dict]:
-    """``found`` is (source_id, case) in source priority order; returns one row per merged bullet."""
+def merge_cases(found: list[tuple[str, Case]], gaz: Gazetteer, quality: list[QualityRecord], table: str) -> list[dict]:
+    """``found`` is (source_id, case) in source priority order; returns one row per merged bullet of ``table``."""
     groups: dict[tuple[str, str], list[tuple[str, Case]]] = {}
     for source_id, case in found:
         city = gaz.cities(case.city)[0].name
@@ -64,7 +63,7 @@ def merge_cases(found: list[tuple[str, Case]], gaz: Gazetteer, quality: list[Qua
     rows = []
     for (domain, city), members in groups.items():
         where = f"{domain} / {city}"
-        title = _pick([(c.title, s, c.location) for s, c in members], "case title", quality, where)
+        title = _pick([(c.title, s, c.location) for s, c in members], "case title", quality, where, table)
         merged: list[list[tuple[str, str, str]]] = []  # per merged bullet: (text, source, location)
         for source_id, case in members:
             position = 0
@@ -81,10 +80,10 @@ def merge_cases(found: list[tuple[str, Case]], gaz: Gazetteer, quality: list[Qua
             sources = sorted({s for _, s, _ in versions})
             if len(all_sources) > 1 and len(sources) < len(all_sources):
                 quality.append(QualityRecord(
-                    sources[0], versions[0][2], TABLE, "bullet only in some sources", versions[0][0], "",
+                    sources[0], versions[0][2], table, "bullet only in some sources", versions[0][0], "",
                     f"kept as bullet {number} of {where}; absent from {', '.join(sorted(set(all_sources) - set(sources)))}"))
             rows.append({
                 "domain": domain, "city": city, "title": title, "bullet_no": number,
-                "bullet": _pick(versions, "bullet", quality, where), "source_ids": ";".join(sources),
+                "bullet": _pick(versions, "bullet", quality, where, table), "source_ids": ";".join(sources), "flags": "",
             })
     return rows

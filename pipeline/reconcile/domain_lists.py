@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.extract.province_lists import ProvinceListTable
+from pipeline.issues import Issue
 from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
 from pipeline.reconcile.names import Note, Resolution, clean_name, resolve_city
@@ -24,11 +25,11 @@ from pipeline.reconcile.names import Note, Resolution, clean_name, resolve_city
 LIST_SIZE = 100
 
 
-def reconcile_list(source_id: str, table: ProvinceListTable, gaz: Gazetteer,
-                   quality: list[QualityRecord]) -> list[dict]:
-    """One row per distinct city of the list, in source order."""
+def reconcile_list(source_id: str, table: ProvinceListTable, gaz: Gazetteer, quality: list[QualityRecord],
+                   published: str) -> list[dict]:
+    """One row per distinct city of the list, in source order; ``published`` is the table it goes to."""
     list_name = table.name
-    table_label = f"ccid2020_domain_top100 ({list_name})"
+    table_label = f"{published} ({list_name})"
 
     def record(location, issue, raw, resolved, action):
         quality.append(QualityRecord(source_id, location, table_label, issue, raw, resolved, action))
@@ -89,14 +90,14 @@ def _correct_misreading(res: Resolution, province_adcode: str, gaz: Gazetteer) -
     fixed = resolve_city(candidates[0].name, candidates[0].province, gaz)
     fixed.raw = res.raw
     fixed.flags.append("corrected")
-    fixed.notes = [n for n in res.notes if n.issue != "city name not in the gazetteer"] + [
+    fixed.notes = [n for n in res.notes if n.issue != Issue.CITY_NOT_IN_GAZETTEER] + [
         Note("unknown name, one gazetteer city of the listed province differs by one character",
              res.raw, candidates[0].name, "corrected (likely OCR misreading)")]
     return fixed
 
 
-def add_corrections(rows: list[dict], entries: list[dict], gaz: Gazetteer,
-                    quality: list[QualityRecord]) -> list[dict]:
+def add_corrections(rows: list[dict], entries: list[dict], gaz: Gazetteer, quality: list[QualityRecord],
+                    published: str) -> list[dict]:
     """Cities typed from the printed paper (raw/corrections/) join their list, flagged and recorded."""
     added = []
     # Unresolved cities have no adcode; like reconcile_list, they are told apart by the name as written.
@@ -107,12 +108,12 @@ def add_corrections(rows: list[dict], entries: list[dict], gaz: Gazetteer,
             location = f"{entry['file']} ({entry['domain']}, {entry['province']})"
             key = (entry["domain"], res.key)
             if key in present:
-                quality.append(QualityRecord("corrections", location, "ccid2020_domain_top100",
+                quality.append(QualityRecord("corrections", location, published,
                                              "correction repeats a city the sources already list", name,
                                              res.name, "ignored"))
                 continue
             present.add(key)
-            quality.append(QualityRecord("corrections", location, "ccid2020_domain_top100",
+            quality.append(QualityRecord("corrections", location, published,
                                          "city supplied by a correction file", name, res.name,
                                          f"added; provenance: {entry['provenance']}"))
             added.append({
@@ -123,7 +124,8 @@ def add_corrections(rows: list[dict], entries: list[dict], gaz: Gazetteer,
     return rows + added
 
 
-def summarise_lists(rows: list[dict], gaps, quality: list[QualityRecord]) -> list[dict]:
+def summarise_lists(rows: list[dict], gaps, quality: list[QualityRecord], published: str,
+                    size: int = LIST_SIZE) -> list[dict]:
     """Per list: cities found, the shortfall explained by open known gaps, and what is left unexplained.
 
     A gap is open while its province still has no city in the list; a correction or a better source
@@ -132,15 +134,16 @@ def summarise_lists(rows: list[dict], gaps, quality: list[QualityRecord]) -> lis
     provinces = {(r["domain"], Gazetteer.short_province(r["province"])) for r in rows}
     summary = []
     for name in sorted(counts):
-        open_gaps = [g for g in gaps if g.domain == name and (name, Gazetteer.short_province(g.province)) not in provinces]
+        open_gaps = [g for g in gaps if g.table == published and g.domain == name
+                     and (name, Gazetteer.short_province(g.province)) not in provinces]
         for gap in open_gaps:
-            quality.append(QualityRecord(gap.source.rsplit(".", 1)[0], gap.location, "ccid2020_domain_top100",
+            quality.append(QualityRecord(gap.source.rsplit(".", 1)[0], gap.location, published,
                                          f"documented gap: {gap.province} missing from {name}",
                                          f"{gap.missing} cities", "", f"accepted as a known gap: {gap.reason}"))
         documented = sum(g.missing for g in open_gaps)
         summary.append({
             "domain": name, "n_cities": counts[name], "n_documented_missing": documented,
-            "n_unexplained": LIST_SIZE - counts[name] - documented,
+            "n_unexplained": size - counts[name] - documented,
             "gaps": "; ".join(f"{g.province}: {g.missing}" for g in open_gaps),
         })
     return summary

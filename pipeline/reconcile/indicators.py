@@ -20,7 +20,6 @@ from pipeline.model import QualityRecord
 
 _FILLER = re.compile(r"[\s\u2014\u2015\u2500\-_]+")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
-TABLE = "ccid2020_indicators"
 
 
 def readable(cell: str) -> str | None:
@@ -30,9 +29,9 @@ def readable(cell: str) -> str | None:
 
 
 def reconcile_indicators(source_id: str, table: IndicatorTable, corrections: list[dict],
-                         quality: list[QualityRecord]) -> list[dict]:
+                         quality: list[QualityRecord], published: str) -> list[dict]:
     def record(location, issue, raw, resolved, action):
-        quality.append(QualityRecord(source_id, location, TABLE, issue, raw, resolved, action))
+        quality.append(QualityRecord(source_id, location, published, issue, raw, resolved, action))
 
     levels = table.levels
     rows = table.rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.issues import Issue
 from pipeline.reconcile.gazetteer import Division, Gazetteer
 
 _INNER_SPACE = re.compile(r"\s+")
@@ -107,7 +108,7 @@ def resolve_city(raw: str, province_raw: str | None, gaz: Gazetteer) -> Resoluti
     if not candidates:
         result.flags.append("unresolved")
         result.province = listed
-        result.notes.append(Note("city name not in the gazetteer", raw, "",
+        result.notes.append(Note(Issue.CITY_NOT_IN_GAZETTEER, raw, "",
                                  "kept as written, flagged; no adcode"))
         return result
     if len(candidates) > 1:

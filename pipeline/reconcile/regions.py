@@ -19,7 +19,8 @@ def economic_divisions() -> dict[str, str]:
     return {province: division for division, province in data_rows("economic_divisions.tsv")}
 
 
-def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[QualityRecord]) -> list[dict]:
+def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[QualityRecord],
+                published: str) -> list[dict]:
     """(region, province) pairs from every legend; a province claimed by two regions is recorded and the
     first source's region kept."""
     assigned: dict[str, tuple[str, str]] = {}
@@ -27,20 +28,20 @@ def region_rows(found: list[tuple[str, Region]], gaz: Gazetteer, quality: list[Q
         for member in region.members:
             province = gaz.province(member)
             if province is None:
-                quality.append(QualityRecord(source_id, region.location, "ccid2020_regions",
+                quality.append(QualityRecord(source_id, region.location, published,
                                              "region member is not a province", member, "", "left out"))
                 continue
             if province.name in assigned and assigned[province.name][0] != region.name:
-                quality.append(QualityRecord(source_id, region.location, "ccid2020_regions",
+                quality.append(QualityRecord(source_id, region.location, published,
                                              "province in two regions", f"{member} in {region.name}",
                                              assigned[province.name][0], "first region kept"))
                 continue
             assigned.setdefault(province.name, (region.name, source_id))
-    return [{"region": region, "province": province, "source_id": source}
+    return [{"region": region, "province": province, "source_id": source, "flags": ""}
             for province, (region, source) in assigned.items()]
 
 
-def attach_regions(top: list[dict], regions: list[dict], quality: list) -> None:
+def attach_regions(top: list[dict], regions: list[dict], quality: list, published: str) -> None:
     """Each top-100 row's region from the white paper's legend (figure 2) and its economic division;
     a province the legend does not place is left without a region and recorded."""
     region_of = {r["province"]: r["region"] for r in regions}
@@ -52,7 +53,7 @@ def attach_regions(top: list[dict], regions: list[dict], quality: list) -> None:
     if unplaced:
         why = ("no source in raw/ holds the region legend (the CCID white paper's figure 2): add the white paper"
                if not regions else "the region legend does not name these provinces; check its extraction")
-        quality.append(QualityRecord("consensus", "ccid2020_top100", "ccid2020_top100", "province without a region",
+        quality.append(QualityRecord("consensus", published, published, "province without a region",
                                      "、".join(unplaced), "", f"region left empty; {why}"))
 
 

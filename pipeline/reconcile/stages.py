@@ -6,16 +6,17 @@ from pipeline.extract.stages import Stage
 from pipeline.model import QualityRecord
 
 
-def stage_rows(found: list[tuple[str, Stage]], quality: list[QualityRecord]) -> list[dict]:
+def stage_rows(found: list[tuple[str, Stage]], quality: list[QualityRecord], published: str) -> list[dict]:
     merged: dict[str, dict] = {}
     for source_id, stage in found:
         values = {"score_min": stage.score_min, "score_max": stage.score_max, "n_cities": stage.n_cities}
         row = merged.get(stage.name)
         if row is None:
-            merged[stage.name] = {"stage": stage.name, **values, "source_ids": source_id, "location": stage.location}
+            merged[stage.name] = {"stage": stage.name, **values, "source_ids": source_id, "location": stage.location,
+                                  "flags": ""}
             continue
         if any(row[k] != v for k, v in values.items()):
-            quality.append(QualityRecord(source_id, stage.location, "ccid2020_stages",
+            quality.append(QualityRecord(source_id, stage.location, published,
                                          "stage stated differently by another source", stage.raw,
                                          f"{row['score_min']}-{row['score_max']}, {row['n_cities']}",
                                          f"first source's values kept ({row['source_ids']})"))

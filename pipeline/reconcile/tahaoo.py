@@ -17,12 +17,13 @@ import re
 from pipeline.extract.tables import Table
 from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
-from pipeline.reconcile.places import longest_prefix, resolve_place
+from pipeline.reconcile.places import ISSUES, resolve_place
 
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _RANK = re.compile(r"^\d{1,3}$")
 _GRADE = re.compile(r"^A{1,5}[+-]?$")
 _SERIES = re.compile(r"(?:Tahaoo\s*SMILE)?\s*(?:最具)?(?P<name>.+?)(?:智慧城市)?指数.*$")
+_DAMAGE = re.compile(r"[?\ufffd\ue000-\uf8ff]")
 _TIER = re.compile(r"^\s*\d+\s*[、.]\s*(?P<name>.+?)(?:指数)?得分排名.*$")
 _TOWN_END = re.compile(r"(?:镇|乡|街道|小镇|村)\s*$")
 
@@ -61,50 +62,56 @@ def _place_columns(place) -> dict:
     }
 
 
-def _place_flags(place, source_id, location, table, quality) -> list[str]:
+def _place_flags(place, source_id, location, table, quality, remainder_is_town: bool = False) -> list[str]:
+    """The place's flags, each with its data_quality row. What is left after the divisions is a town
+    in the smart-town list, and elsewhere a part of the name that is not an administrative division."""
     flags = list(place.flags)
-    if place.remainder:
+    if place.remainder and not remainder_is_town and "not_an_administrative_division" not in flags:
         flags.append("not_an_administrative_division")
-        _record(quality, source_id, location, table, "name part that is not an administrative division",
+        _record(quality, source_id, location, table, ISSUES["not_an_administrative_division"],
                 place.raw, place.remainder, "kept in the name, flagged; the finest division found is kept")
-    for note in place.notes:
-        _record(quality, source_id, location, table, "name does not match the gazetteer as written", place.raw, note,
-                "kept as written, flagged")
+    for flag, note in place.notes:
+        _record(quality, source_id, location, table, ISSUES[flag], place.raw, note, _ACTIONS.get(flag, "kept, flagged"))
     if "unresolved" in flags:
         _record(quality, source_id, location, table, "name not in the gazetteer", place.raw, "", "kept, flagged")
     return sorted(set(flags))
 
 
-def index_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[dict]:
+_ACTIONS = {"renamed": "resolved to the division as named today, flagged",
+            "misspelt_city": "city taken from the gazetteer, flagged; the name as written is in raw",
+            "province_mismatch": "the province the city lies in is used, flagged; the province as filed is in raw"}
+
+
+def index_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     match = _SERIES.match(table.header[1])
     series = match.group("name").strip() if match else table.header[1]
-    if "?" in series or not match:
-        _record(quality, source_id, table.location, "tahaoo2020_index_top10", "series name unreadable in the header",
+    if _DAMAGE.search(series) or not match:
+        _record(quality, source_id, table.location, published, "series name unreadable in the header",
                 table.header[1], series, "kept as written (the header's text is damaged), flagged")
     rows = []
     for rank, row in enumerate(table.rows, start=1):
         place = resolve_place(row.cells[0], gaz)
-        flags = _place_flags(place, source_id, row.location, "tahaoo2020_index_top10", quality)
+        flags = _place_flags(place, source_id, row.location, published, quality)
         rows.append({"series": series, "rank": rank, "city": place.city.name if place.city else row.cells[0],
                      "index": float(row.cells[1]), "name": row.cells[0], "adcode": place.adcode,
                      "flags": ";".join(flags), "source_id": source_id, "location": row.location})
     return rows
 
 
-def score_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[dict]:
+def score_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     match = _TIER.match(table.caption)
     tier = match.group("name").strip() if match else table.caption
     rows = []
     for row in table.rows:
         place = resolve_place(row.cells[1], gaz)
-        flags = _place_flags(place, source_id, row.location, "tahaoo2020_scores", quality)
+        flags = _place_flags(place, source_id, row.location, published, quality)
         rows.append({"tier": tier, "rank": int(row.cells[0]), "name": row.cells[1], **_place_columns(place),
                      "score": float(row.cells[2]), "flags": ";".join(flags), "source_id": source_id,
                      "location": row.location})
     return rows
 
 
-def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[dict]:
+def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     rows = []
     for row in table.rows:
         label = row.cells[1]
@@ -114,12 +121,12 @@ def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[di
         flags = []
         if len(parts) > 1:
             flags.append("merged_label")
-            _record(quality, source_id, row.location, "tahaoo2020_province_grades", "one grade for a merged label",
+            _record(quality, source_id, row.location, published, "one grade for a merged label",
                     label, ", ".join(sorted(p.name for p in provinces)), "kept the source label; resolved to the province")
         province = sorted(provinces, key=lambda p: p.adcode)[0] if provinces else None
         if province is None:
             flags.append("unresolved")
-            _record(quality, source_id, row.location, "tahaoo2020_province_grades", "province not in the gazetteer",
+            _record(quality, source_id, row.location, published, "province not in the gazetteer",
                     label, "", "kept, flagged")
         rows.append({"rank": int(row.cells[0]), "province": province.name if province else label, "grade": row.cells[2],
                      "label": label, "adcode": province.adcode if province else "", "flags": ";".join(flags),
@@ -127,15 +134,15 @@ def grade_rows(source_id: str, table: Table, gaz: Gazetteer, quality) -> list[di
     return rows
 
 
-def app_rows(source_id: str, table: Table, quality) -> list[dict]:
+def app_rows(source_id: str, table: Table, gaz: Gazetteer, quality, published: str) -> list[dict]:
     rows = []
     for row in table.rows:
         apps = [a.strip() for a in re.split(r"[、,，]", row.cells[1]) if a.strip()]
         if not apps:
-            _record(quality, source_id, row.location, "tahaoo2020_apps", "rank with no app", row.raw, "", "dropped")
+            _record(quality, source_id, row.location, published, "rank with no app", row.raw, "", "dropped")
         for position, app in enumerate(apps, start=1):
             rows.append({"rank": int(row.cells[0]), "app": app, "company": row.cells[2], "position": position,
-                         "source_id": source_id, "location": row.location})
+                         "flags": "", "source_id": source_id, "location": row.location})
     return rows
 
 
@@ -149,29 +156,14 @@ def find_town_lines(lines: list[str], locations: list[str]) -> list[tuple[str, l
     return found
 
 
-def town_rows(source_id: str, location: str, items: list[str], gaz: Gazetteer, quality) -> list[dict]:
+def town_rows(source_id: str, location: str, items: list[str], gaz: Gazetteer, quality, published: str) -> list[dict]:
     rows = []
-    table = "tahaoo2020_smart_towns"
     for position, item in enumerate(items, start=1):
         where = f"{location} item {position}"
         place = resolve_place(item, gaz)
-        flags = list(place.flags)
-        if place.city is None and place.province is not None:
-            head, _ = longest_prefix(item, gaz.province)
-            stem = re.match(r"^([\u4e00-\u9fff]{1,6}?[市州盟])", item[len(head):])
-            if stem:
-                suggestions = gaz.close_cities(stem.group(1), place.province.adcode)
-                if suggestions:
-                    flags.append("misspelt_city")
-                    _record(quality, source_id, where, table, "city name not in the gazetteer", item,
-                            suggestions[0].name, "kept as written, flagged; suggestion only")
-        for note in place.notes:
-            _record(quality, source_id, where, table, "filed under a province that does not contain its city",
-                    item, note, "kept as written, flagged")
-        if "unresolved" in flags:
-            _record(quality, source_id, where, table, "address not in the gazetteer", item, "", "kept, flagged")
+        flags = _place_flags(place, source_id, where, published, quality, remainder_is_town=True)
         rows.append({"position": position, "province": place.province.name if place.province else "",
                      "city": place.city.name if place.city else "", "county": place.county.name if place.county else "",
-                     "town": place.remainder, "flags": ";".join(sorted(set(flags))), "raw": item,
+                     "town": place.remainder, "flags": ";".join(flags), "raw": item,
                      "adcode": place.adcode, "source_id": source_id, "location": where})
     return rows

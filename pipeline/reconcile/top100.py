@@ -1,9 +1,11 @@
-"""The CCID 2020 top-100 from every copy of it: resolve each ranking table, find the copies, vote.
+"""An edition's ranking (the CCID 2020 top-100) from every copy of it: resolve each ranking table,
+find the copies, vote.
 
 A ranking table is a *city ranking* when most of one column resolves to cities. City rankings that
 agree with one another on most ranks are copies of the same list; the cluster that holds the
-declared CCID 2020 source (or, without one, the largest complete cluster) is the top-100. Each rank's
-city is the majority over the copies; a tie is flagged; every disagreement is a data-quality row.
+edition's declared primary source (or, without one, the largest complete cluster) is the ranking.
+Each rank's city is the majority over the copies; a tie is flagged; every disagreement is a
+data-quality row.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.extract.ranking import RankingTable
-from pipeline.model import EDITION, QualityRecord
+from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
 from pipeline.reconcile.names import Resolution, name_and_note, resolve_city
 from pipeline.reconcile.places import abroad
 
 CITY_SHARE = 0.8  # share of a column that must resolve to cities for a table to be a city ranking
 COPY_AGREEMENT = 0.5  # share of common ranks two tables must agree on to be copies of one list
-TOP_N = 100
 
 
 @dataclass
@@ -149,22 +150,27 @@ def agreement(a: SourceTable, b: SourceTable) -> float:
     return len(a.resolved_pairs & b.resolved_pairs) / common if common else 0.0
 
 
-def is_declared_white_paper(table: SourceTable) -> bool:
-    meta = table.meta
-    publisher = str(meta.get("publisher", ""))
-    return meta.get("edition") == EDITION and meta.get("kind") == "whitepaper" and (
-        "赛迪" in publisher or "CCID" in publisher.upper())
+@dataclass(frozen=True)
+class Ranking:
+    """What the vote needs to know of an edition: its size, the tables it publishes, and which sources
+    are its declared primary source (``is_primary(meta)``, see pipeline.editions)."""
+
+    size: int
+    table: str
+    by_source: str
+    is_primary: object  # (manifest entry) -> bool
+    label: str  # how messages name the ranking: "CCID 2020 top-100"
 
 
-def find_copies(tables: list[SourceTable]) -> tuple[list[SourceTable], list[SourceTable]]:
-    """(copies of the top-100, other city rankings). The reference is the declared CCID 2020 source's
+def find_copies(tables: list[SourceTable], ranking: Ranking) -> tuple[list[SourceTable], list[SourceTable]]:
+    """(copies of the ranking, other city rankings). The reference is the declared primary source's
     table when there is one, else the complete table that the most other tables agree with."""
-    complete = [t for t in tables if {r for r, _, _, _ in t.rows} >= set(range(1, TOP_N + 1))]
+    complete = [t for t in tables if {r for r, _, _, _ in t.rows} >= set(range(1, ranking.size + 1))]
     if not complete:
         return [], list(tables)
 
     def support(t: SourceTable) -> tuple:
-        return (is_declared_white_paper(t), sum(agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
+        return (ranking.is_primary(t.meta), sum(agreement(t, o) >= COPY_AGREEMENT for o in tables), len(t.rows))
 
     reference = max(complete, key=support)
     copies = [reference] + [t for t in tables if t is not reference and agreement(reference, t) >= COPY_AGREEMENT]
@@ -199,70 +205,82 @@ def document_witnesses(texts: dict[str, list[str]]) -> dict[str, int]:
     return witness
 
 
-def vote(copies: list[SourceTable], quality: list[QualityRecord], witness: dict[str, int] | None = None) -> Consensus:
+def vote(copies: list[SourceTable], quality: list[QualityRecord], ranking: Ranking,
+         witness: dict[str, int] | None = None) -> Consensus:
     """Majority city per rank over the witnesses (``witness``: source id -> witness number, see
     document_witnesses; each source its own by default). The first copy is the reference: on a tie
-    its city is kept; when the reference is the declared CCID 2020 white paper that settles the rank
-    (flagged primary_source), otherwise the rank is flagged tie."""
-    ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= TOP_N})
+    its city is kept; when the reference is the edition's declared primary source that settles the
+    rank (flagged primary_source), otherwise the rank is flagged tie."""
+    ranks = sorted({rank for t in copies for rank, _, _, _ in t.rows if 1 <= rank <= ranking.size})
     if witness is None:
         witness = {t.source_id: n for n, t in enumerate(copies)}
-    primary = bool(copies) and is_declared_white_paper(copies[0])
     rows: list[dict] = []
-    winners: dict[int, str] = {}
-    decided: dict[int, str] = {}
+    decisions: dict[int, tuple[str, str]] = {}  # rank -> (winning key, how it was decided)
     for rank in ranks:
-        votes: dict[str, list[tuple[SourceTable, Resolution]]] = {}
-        for t in copies:
-            for r, res, _, _ in t.rows:
-                if r == rank:
-                    votes.setdefault(res.key, []).append((t, res))
-        # a witness votes once, however many tables or sources carry its list
-        weight = {key: len({witness[t.source_id] for t, _ in group}) for key, group in votes.items()}
-        ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
-        top = weight[ordered[0][0]]
-        leaders = [kv for kv in ordered if weight[kv[0]] == top]
-        key, supporters = leaders[0]
-        res = supporters[0][1]
-        flags = list(res.flags)
-        decided[rank] = "majority kept"
-        if len(leaders) > 1:
-            described = "; ".join(
-                f"{group[0][1].name} ({', '.join(sorted({t.source_id for t, _ in group}))}: "
-                f"{weight[leader]} independent)" for leader, group in leaders)
-            if primary and any(t is copies[0] for t, _ in supporters):
-                flags.append("primary_source")
-                decided[rank] = f"no majority; {copies[0].source_id}'s city kept (the declared CCID 2020 white paper)"
-            else:
-                flags.append("tie")
-                decided[rank] = "no majority; the first copy's city kept, flagged as a tie"
-            quality.append(QualityRecord("consensus", f"rank {rank}", "ccid2020_top100",
-                                         "copies disagree with no majority", described, res.name, decided[rank]))
-        winners[rank] = key
-        rows.append({
-            "rank": rank, "city": res.name, "province": res.province_name, "adcode": res.adcode,
-            "n_sources": len({t.source_id for t, _ in supporters}), "flags": ";".join(flags),
-        })
+        row, key, decided = _decide(rank, copies, witness, ranking, quality)
+        rows.append(row)
+        decisions[rank] = (key, decided)
+    return Consensus(rows, _rows_by_source(copies, {r["rank"]: r for r in rows}, decisions, ranking, quality))
+
+
+def _decide(rank: int, copies: list[SourceTable], witness: dict[str, int], ranking: Ranking,
+            quality: list[QualityRecord]) -> tuple[dict, str, str]:
+    """(consensus row, winning key, how it was decided) for one rank."""
+    votes: dict[str, list[tuple[SourceTable, Resolution]]] = {}
+    for t in copies:
+        for r, res, _, _ in t.rows:
+            if r == rank:
+                votes.setdefault(res.key, []).append((t, res))
+    # a witness votes once, however many tables or sources carry its list
+    weight = {key: len({witness[t.source_id] for t, _ in group}) for key, group in votes.items()}
+    ordered = sorted(votes.items(), key=lambda kv: -weight[kv[0]])
+    leaders = [kv for kv in ordered if weight[kv[0]] == weight[ordered[0][0]]]
+    key, supporters = leaders[0]
+    res = supporters[0][1]
+    flags = list(res.flags)
+    decided = "majority kept"
+    if len(leaders) > 1:
+        described = "; ".join(f"{group[0][1].name} ({', '.join(sorted({t.source_id for t, _ in group}))}: "
+                              f"{weight[leader]} independent)" for leader, group in leaders)
+        if ranking.is_primary(copies[0].meta) and any(t is copies[0] for t, _ in supporters):
+            flags.append("primary_source")
+            decided = f"no majority; {copies[0].source_id}'s city kept (the declared primary source of the {ranking.label})"
+        else:
+            flags.append("tie")
+            decided = "no majority; the first copy's city kept, flagged as a tie"
+        quality.append(QualityRecord("consensus", f"rank {rank}", ranking.table, "copies disagree with no majority",
+                                     described, res.name, decided))
+    row = {"rank": rank, "city": res.name, "province": res.province_name, "adcode": res.adcode,
+           "n_sources": len({t.source_id for t, _ in supporters}), "flags": ";".join(flags)}
+    return row, key, decided
+
+
+def _rows_by_source(copies: list[SourceTable], consensus: dict[int, dict], decisions: dict[int, tuple[str, str]],
+                    ranking: Ranking, quality: list[QualityRecord]) -> list[dict]:
+    """Every row of every copy, with whether it agrees with the consensus; each disagreement recorded."""
     by_source: list[dict] = []
     for t in copies:
-        for rank, res, location, raw in t.rows:
-            if rank not in winners:
-                quality.append(QualityRecord(t.source_id, location, "ccid2020_top100_by_source",
-                                             f"rank outside 1-{TOP_N}", f"rank {rank}: {res.name}", "",
+        for rank, res, location, _ in t.rows:
+            key, decided = decisions.get(rank, ("", ""))
+            if rank not in decisions:
+                quality.append(QualityRecord(t.source_id, location, ranking.by_source,
+                                             f"rank outside 1-{ranking.size}", f"rank {rank}: {res.name}", "",
                                              "kept in this table only; not part of the top list"))
-            agrees = winners.get(rank) == res.key
+            agrees = key == res.key
             by_source.append({
                 "source_id": t.source_id, "rank": rank, "city": res.name, "province": res.province_name,
                 "adcode": res.adcode, "agrees": agrees, "raw_city": res.raw,
                 "province_inferred": res.province_inferred, "table_no": t.table.table_no, "location": location,
+                "flags": ";".join(sorted(set(res.flags))),
             })
-            if not agrees and rank in winners:
-                winner = next(r for r in rows if r["rank"] == rank)
+            if not agrees and rank in decisions:
+                winner = consensus[rank]
+                n = winner["n_sources"]
                 quality.append(QualityRecord(
-                    t.source_id, location, "ccid2020_top100_by_source", "rank disagrees with the other copies",
-                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({winner['n_sources']} source{'s' if winner['n_sources'] != 1 else ''})",
-                    decided[rank]))
-    return Consensus(rows, by_source)
+                    t.source_id, location, ranking.by_source, "rank disagrees with the other copies",
+                    f"rank {rank}: {res.name}", f"rank {rank}: {winner['city']} ({n} source{'s' if n != 1 else ''})",
+                    decided))
+    return by_source
 
 
 def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTable | None) -> list[dict]:
@@ -273,10 +291,10 @@ def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTa
             rows.append({"source_id": source_id, "table_no": table.table_no, "rank": rank,
                          "name": row.fields[resolved.city_field],
                          "city": res.city.name if res.city else "", "province": res.province_name,
-                         "adcode": res.adcode, "location": location})
+                         "adcode": res.adcode, "location": location, "flags": ";".join(sorted(set(res.flags)))})
         return rows
     for row in table.rows:
         rows.append({"source_id": source_id, "table_no": table.table_no, "rank": row.rank,
                      "name": " | ".join(row.fields), "city": "", "province": "", "adcode": "",
-                     "location": row.location})
+                     "location": row.location, "flags": "not_a_city_ranking"})
     return rows

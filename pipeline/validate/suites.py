@@ -2,8 +2,15 @@
 
 Field constraints become column expectations (required -> not null, unique, enum -> in set, pattern
 -> regex, minimum/maximum -> between) and each schema's ``expectations`` list adds table-level ones.
+Three rules hold for every table whose columns call for them, so a new table gets them too:
+- a ``flags`` column holds only the flags of ``schemas/flags.toml``;
+- a table with ``flags`` flags every row whose text shows the marks of unread damage (unreadable_text);
+- a table of places (``adcode`` beside ``province``, ``city``, ``county`` or ``district``): the row
+  checks of pipeline.validate.places (official names of the right level, no name cut at a division
+  suffix, the adcode inside the province and city named).
 Columns an expectation needs but the table does not carry (``gazetteer_province``,
-``previous_score_in_tier``) are derived here, so the published tables stay free of helper columns.
+``previous_score_in_tier``, ``place_problem``) are derived here, so the published tables stay free of
+helper columns.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.cache import prune, store
+from pipeline.validate.places import PLACE_COLUMNS
 from pipeline.schemas import Schema, load_schema
 
 _SAMPLE = 10
@@ -39,7 +47,37 @@ def expectations_for(schema: Schema) -> list[dict]:
                                min_value=constraints.get("minimum"), max_value=constraints.get("maximum")))
     for spec in schema.expectations:
         specs.append({"type": spec["type"], "kwargs": dict(spec.get("kwargs", {})), "meaning": spec.get("meaning", "")})
-    return specs
+    return specs + _table_rules(schema)
+
+
+def _table_rules(schema: Schema) -> list[dict]:
+    """The expectations every table gets from the columns it has (see the module's docstring)."""
+    from pipeline.reconcile.unread import FLAG
+
+    rules = []
+    if "flags" in schema.columns:
+        names = "|".join(sorted(flag_vocabulary()))
+        rules.append({"type": "expect_column_values_to_match_regex",
+                      "kwargs": {"column": "flags", "regex": f"^(?:(?:{names})(?:;|$))+$"},
+                      "meaning": "every flag is one of schemas/flags.toml"})
+        rules.append({"type": "expect_column_values_to_be_in_set",
+                      "kwargs": {"column": "unflagged_unreadable_text", "value_set": [False]},
+                      "meaning": f"every value that shows unread damage (?, U+FFFD, private-use) is flagged {FLAG}"})
+    if "adcode" in schema.columns and set(schema.columns) & set(PLACE_COLUMNS):
+        rules.append({"type": "expect_column_values_to_be_null", "kwargs": {"column": "place_problem"},
+                      "meaning": "every place row: official names of the right level, an adcode inside the province "
+                                 "and city named, no town or county cut at a division suffix"})
+    return rules
+
+
+@lru_cache(maxsize=1)
+def flag_vocabulary() -> dict[str, str]:
+    """Flag -> what it means, from schemas/flags.toml."""
+    import tomllib
+
+    from pipeline.schemas import SCHEMA_DIR
+
+    return tomllib.loads((SCHEMA_DIR / "flags.toml").read_text(encoding="utf-8"))["flags"]
 
 
 def _spec(kind: str, **kwargs) -> dict:
@@ -58,7 +96,7 @@ def _validation_frame(frame, schema: Schema):
         else:
             out[column] = [None if (v is None or v is pd.NA or v != v or v == "") else v
                            for v in frame[column].astype(object)]
-    needed = {value for spec in schema.expectations for key, value in spec.get("kwargs", {}).items()
+    needed = {value for spec in expectations_for(schema) for key, value in spec["kwargs"].items()
               if key.startswith("column") and isinstance(value, str)}
     for name in sorted(needed & set(_DERIVED)):
         out[name] = _DERIVED[name](out)
@@ -85,13 +123,53 @@ def _undocumented_contradiction(frame) -> list:
             for status, reason in zip(frame["status"], frame["known_discrepancy"])]
 
 
+def _edition_unexplained(frame) -> list:
+    """A claim whose edition differs from the one most of its source's claims have, while its sentence
+    names no ranking or report of that year: a year of the sentence taken for the edition."""
+    from pipeline.claims import named_edition
+
+    usual = frame.groupby("source_id")["edition"].agg(lambda e: e.mode().iloc[0] if e.notna().any() else None)
+    return [bool(edition == edition and edition != usual[source] and named_edition(_text(text)) != edition)
+            for source, edition, text in zip(frame["source_id"], frame["edition"], frame["text"])]
+
+
+def _unflagged_unreadable_text(frame) -> list:
+    """Whether a row shows unread damage in a text value without the flag that says so."""
+    from pipeline.reconcile.unread import DAMAGE_MARKS, FLAG, NOT_VALUES
+
+    from pandas.api.types import is_numeric_dtype
+
+    columns = [c for c in frame.columns if not is_numeric_dtype(frame[c]) and c not in NOT_VALUES]
+    flagged = [FLAG in _text(flags).split(";") for flags in frame["flags"]]
+    damaged = [any(isinstance(v, str) and DAMAGE_MARKS.search(v) for v in values)
+               for values in zip(*(frame[c] for c in columns))] if columns else [False] * len(frame)
+    return [bool(d and not f) for d, f in zip(damaged, flagged)]
+
+
+def _place_problem(frame) -> list:
+    """What is wrong with each place row (None when nothing is): see pipeline.validate.places."""
+    from pipeline.reconcile.gazetteer import gazetteer
+    from pipeline.validate.places import place_problem
+
+    gaz = gazetteer()
+    columns = [c for c in ("adcode", "flags", *PLACE_COLUMNS) if c in frame.columns]
+    return [place_problem({k: _text(v) for k, v in row.items()}, gaz) for row in frame[columns].to_dict("records")]
+
+
 def _rows_lost(frame):
     """Lines seen as ranking rows that were neither read nor recorded (null for a source not read)."""
     return frame["n_rows_seen"] - frame["n_rows_read"] - frame["n_rows_recorded"]
 
 
+def _text(value) -> str:
+    """A cell of the validation frame as text: missing values (None, or NaN in a column with no text) as ''."""
+    return value if isinstance(value, str) else ""
+
+
 _DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier,
-            "undocumented_contradiction": _undocumented_contradiction, "n_rows_lost": _rows_lost}
+            "undocumented_contradiction": _undocumented_contradiction, "edition_unexplained": _edition_unexplained,
+            "unflagged_unreadable_text": _unflagged_unreadable_text, "place_problem": _place_problem,
+            "n_rows_lost": _rows_lost}
 
 
 def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner | None = None) -> dict:
