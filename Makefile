@@ -28,7 +28,8 @@ test: setup
 bench: setup
 	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-enable
 
-# Repair rate of the mirror byte-damage repair on the synthetic corpus, false positives on the negatives.
+# Repair rate of the mirror byte-damage repair on the synthetic corpus, false positives on the negatives;
+# with ../shared/realworld beside the project, false positives on its prose and pages and its encodings.
 repair-rate: setup
 	$(PY) tests/corpus/evaluate.py
 

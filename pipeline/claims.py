@@ -135,49 +135,75 @@ def extract_claims(source_id: str, lines: list[str], locations: list[str], sourc
 
 
 def _sentence_claims(text: str, gaz: Gazetteer, groups: Groups) -> list[Claim]:
-    """Each family's pattern runs only on sentences holding its trigger characters (the patterns
-    backtrack; most sentences hold no claim)."""
+    """Each family's pattern runs only on sentences holding its trigger (the patterns backtrack; most
+    sentences hold no claim)."""
     found: list[Claim] = []
-    has = {word: word in text for word in ("%", "个", "前", "第", "分")}
-    for match in (_SHARE.finditer(text) if has["%"] else ()):
-        subjects = groups.group(match.group("names"))
-        if subjects:
-            found.append(_group_claim("share", match, subjects, float(match.group("value")), match.group("value") + "%"))
-    for match in (_FRACTION.finditer(text) if _FRACTION_WORDS.search(text) else ()):
-        subjects = groups.group(match.group("names"))
-        if subjects:
-            claim = _group_claim("fraction", match, subjects, _FRACTIONS[match.group("frac")],
-                                 match.group("op") + match.group("frac"))
-            claim.detail["op"] = match.group("op")
-            found.append(claim)
-    for match in (_COUNT.finditer(text) if has["个"] else ()):
-        subjects = groups.group(match.group("names"))
-        value = number(match.group("value"))
-        if len(subjects) == 1 and subjects[0][0] == "province" and value is not None:
-            found.append(_group_claim("count", match, subjects, value, match.group("value") + "个"))
-    for match in (_TOP_N.finditer(text) if has["前"] else ()):
-        cities = _cities(match.group("names"), gaz)
-        n = number(match.group("n"))
-        if n is not None and len(cities) == n:
-            found.append(Claim("", "", text, "top_n", f"top_n:{n}", f"前{match.group('n')}名: " + "、".join(cities),
-                               n, None, cities, {"span": match.span()}))
-    for match in (_RANK_RANGE.finditer(text) if has["第"] else ()):
-        cities = _cities(match.group("names"), gaz)
-        a, b = number(match.group("a")), number(match.group("b"))
-        if a is not None and b is not None and len(cities) == b - a + 1:
-            found.append(Claim("", "", text, "rank_range", f"ranks:{a}-{b}", "、".join(cities), None, None, cities,
-                               {"span": match.span(), "first": a}))
-    for match in (_STRUCTURE.finditer(text) if has["个"] else ()):
-        value = number(match.group("value"))
-        if value is None:
-            continue
-        level = _STRUCTURE_LEVEL[match.group("what")]
-        found.append(Claim("", "", text, "structure", f"structure:{level}", match.group(0), value, None, [level],
-                           {"span": match.span()}))
-    for match in (_STAGE.finditer(text) if has["分"] and has["个"] else ()):
-        found.append(Claim("", "", text, "stage", f"stage:{match.group('name')}", match.group(0),
-                           int(match.group("value")), None, [match.group("name")], {"span": match.span()}))
+    for trigger, pattern, build in _FAMILIES:
+        if trigger.search(text):
+            found.extend(claim for match in pattern.finditer(text) if (claim := build(match, gaz, groups)))
     return found
+
+
+def _share(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim | None:
+    subjects = groups.group(match.group("names"))
+    return _group_claim("share", match, subjects, float(match.group("value")), match.group("value") + "%") if subjects else None
+
+
+def _fraction(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim | None:
+    subjects = groups.group(match.group("names"))
+    if not subjects:
+        return None
+    claim = _group_claim("fraction", match, subjects, _FRACTIONS[match.group("frac")], match.group("op") + match.group("frac"))
+    claim.detail["op"] = match.group("op")
+    return claim
+
+
+def _count(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim | None:
+    subjects = groups.group(match.group("names"))
+    value = number(match.group("value"))
+    if len(subjects) == 1 and subjects[0][0] == "province" and value is not None:
+        return _group_claim("count", match, subjects, value, match.group("value") + "个")
+    return None
+
+
+def _top_n(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim | None:
+    cities = _cities(match.group("names"), gaz)
+    n = number(match.group("n"))
+    if n is None or len(cities) != n:
+        return None
+    return Claim("", "", match.string, "top_n", f"top_n:{n}", f"前{match.group('n')}名: " + "、".join(cities), n, None,
+                 cities, {"span": match.span()})
+
+
+def _rank_range(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim | None:
+    cities = _cities(match.group("names"), gaz)
+    a, b = number(match.group("a")), number(match.group("b"))
+    if a is None or b is None or len(cities) != b - a + 1:
+        return None
+    return Claim("", "", match.string, "rank_range", f"ranks:{a}-{b}", "、".join(cities), None, None, cities,
+                 {"span": match.span(), "first": a})
+
+
+def _structure(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim | None:
+    value = number(match.group("value"))
+    if value is None:
+        return None
+    level = _STRUCTURE_LEVEL[match.group("what")]
+    return Claim("", "", match.string, "structure", f"structure:{level}", match.group(0), value, None, [level],
+                 {"span": match.span()})
+
+
+def _stage_claim(match: re.Match, gaz: Gazetteer, groups: Groups) -> Claim:
+    return Claim("", "", match.string, "stage", f"stage:{match.group('name')}", match.group(0),
+                 int(match.group("value")), None, [match.group("name")], {"span": match.span()})
+
+
+# (trigger a sentence must hold, pattern, claim from a match) per family, in the order claims are listed
+_FAMILIES = (
+    (re.compile("%"), _SHARE, _share), (_FRACTION_WORDS, _FRACTION, _fraction), (re.compile("个"), _COUNT, _count),
+    (re.compile("前"), _TOP_N, _top_n), (re.compile("第"), _RANK_RANGE, _rank_range),
+    (re.compile("个"), _STRUCTURE, _structure), (re.compile("分.*个|个.*分"), _STAGE, _stage_claim),
+)
 
 
 def _group_claim(kind: str, match: re.Match, subjects: list[tuple[str, str]], value: float, stated: str) -> Claim:
@@ -271,7 +297,7 @@ def _compute(claim: Claim, tables: EditionTables) -> tuple[str, str, bool | None
         count = len({r[level] for r in indicators if r[level]})
         return str(count), f"{tables.name('indicators')}: distinct {level}", count == claim.value
     if claim.kind == "stage":
-        return _stage(claim, tables)
+        return _check_stage(claim, tables)
     return "", "no table holds this figure", None
 
 
@@ -290,7 +316,7 @@ def _group_share(claim: Claim, top: list[dict], top_name: str) -> tuple[str, str
     return computed, evidence, _fraction_holds(claim.detail["op"], share, claim.value)
 
 
-def _stage(claim: Claim, tables: EditionTables) -> tuple[str, str, bool | None]:
+def _check_stage(claim: Claim, tables: EditionTables) -> tuple[str, str, bool | None]:
     top, stages = tables.rows("top100"), tables.rows("stages")
     total = sum(s["n_cities"] for s in stages)
     row = next((s for s in stages if s["stage"] == claim.subjects[0]), None)

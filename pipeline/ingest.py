@@ -131,28 +131,37 @@ _BOMS = [
 def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     """Return (text, encoding name, warnings).
 
-    Order: a byte-order mark; UTF-16 recognised by its zero bytes; strict UTF-8; then every strict
-    East-Asian decoder that succeeds, scored by how common its characters are (a wrong decoder turns
-    text into rare characters). When nothing decodes strictly, the best lossy decode is kept with a
-    warning, so a few damaged bytes do not cost the whole document.
+    Order: a byte-order mark; UTF-32 and UTF-16 recognised by their zero bytes; HZ-GB-2312 (7-bit,
+    ``~{…~}``); an encoding Python has no codec for, refused by name (ISO-2022-CN); strict UTF-8; then
+    every strict East-Asian decoder that succeeds, scored by how common its characters are (a wrong
+    decoder turns text into rare characters). A decode that scores low is kept with a warning (the
+    source is partial, never ok), unless the bytes have the shape of EUC-TW, which is refused by name.
+    When nothing decodes strictly, the best lossy decode is kept with a warning, so a few damaged
+    bytes do not cost the whole document.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
             return _declared(data, name, path, f"starts with a {name} byte-order mark")
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return _declared(data, utf16, path, f"reads as {utf16} (without a byte-order mark)")
+    wide = _utf32_without_bom(data) or _utf16_without_bom(data)
+    if wide:
+        return _declared(data, wide, path, f"reads as {wide} (without a byte-order mark)")
     if b"\x00" in data:
         raise PipelineError(
             f"{path}: holds binary data (NUL bytes) and is neither PDF nor text in a known encoding; "
             "provide the document as PDF, HTML or text (a text file: save it as UTF-8)."
         )
+    unsupported = _unsupported_escapes(data)
+    if unsupported:
+        raise _not_supported(path, unsupported)
+    hz = _hz(data)
+    if hz is not None:
+        return hz, "hz", []
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
     candidates = []
-    for name in ("gbk", "gb18030", "big5", "cp950", "big5hkscs"):
+    for name in _PREFERENCE:
         try:
             text = data.decode(name)
         except UnicodeDecodeError:
@@ -160,8 +169,14 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         candidates.append((commonness(text), name, text))
     if candidates:
         score, name, text = max(candidates, key=lambda c: (c[0], -_PREFERENCE.index(c[1])))
-        if score >= 0.6:
+        if score >= CONFIDENT:
             return text, name, []
+        if _euc_tw_shaped(data):
+            raise _not_supported(path, "EUC-TW")
+        if score >= _LOW_CONFIDENCE:
+            return text, name, [f"read as {name} with low confidence: only {score:.0%} of its characters are "
+                                "everyday text; check the text, or save the file as UTF-8"]
+        raise _not_text(path)
     lossy = []
     for name in ("utf-8", "gb18030", "big5hkscs"):
         text = data.decode(name, errors="replace")
@@ -169,12 +184,80 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         lossy.append((bad, -commonness(text), name, text))
     bad, _, name, text = min(lossy)
     share = bad / max(len(text), 1)
-    if share > _MAX_LOST or commonness(text) < 0.5:
-        raise PipelineError(
-            f"{path}: is not text in any supported encoding (UTF-8, UTF-16, GB18030/GBK, Big5); "
-            "provide the document as PDF, HTML or text in one of these encodings."
-        )
+    if share > _MAX_LOST or commonness(text) < _LOW_CONFIDENCE:
+        raise _not_text(path)
     return text, name, [_replaced(bad, name)]
+
+
+CONFIDENT = 0.8  # commonness: right decodes of real files score 0.92 and up, wrong ones 0.67 and below
+_LOW_CONFIDENCE = 0.5  # below this a decode is no reading at all
+
+
+def _not_text(path: Path) -> PipelineError:
+    return PipelineError(f"{path}: is not text in any supported encoding (UTF-8, UTF-16, UTF-32, GB18030/GBK, "
+                         "Big5, HZ-GB-2312); provide the document as PDF, HTML or text in one of these encodings.")
+# Escape sequences that designate the character sets of ISO-2022-CN (GB 2312, CNS 11643 planes), for
+# which Python has no codec.
+_ISO_2022_CN = re.compile(rb"\x1b\$(?:\)[AGE]|\*[HI-M]|\+[I-M])")
+
+
+def _not_supported(path: Path, name: str) -> PipelineError:
+    return PipelineError(f"{path}: reads as text in {name}, and {name} is not supported: save it as UTF-8 (or "
+                         "GB18030 or Big5) and put that file in raw/ instead.")
+
+
+def _unsupported_escapes(data: bytes) -> str:
+    """The name of a 7-bit escape encoding the bytes are in that no codec here reads ('' for none)."""
+    if b"\x1b$" in data and _ISO_2022_CN.search(data):
+        return "ISO-2022-CN"
+    return ""
+
+
+def _hz(data: bytes) -> str | None:
+    """HZ-GB-2312 text (RFC 1843): 7-bit bytes where ``~{`` … ``~}`` hold GB2312 pairs. All ASCII, so
+    strict UTF-8 would read it as ASCII; it is HZ when it decodes as HZ into everyday Chinese."""
+    if b"~{" not in data or b"~}" not in data or max(data, default=0) >= 0x80:
+        return None
+    try:
+        text = data.decode("hz")
+    except UnicodeDecodeError:
+        return None
+    if text == data.decode("ascii") or commonness(text) < CONFIDENT:
+        return None
+    return text
+
+
+def _euc_tw_shaped(data: bytes) -> bool:
+    """Whether the bytes are EUC-TW: every byte past ASCII in pairs of 0xA1-0xFE (or 0x8E and three
+    more, for the planes of CNS 11643 past the first), and the pairs' rows those of CNS 11643 plane 1,
+    whose Han characters start at row 0xC4 and which leaves 0xA7-0xC3 nearly empty. Chinese in GB2312,
+    Korean or Japanese in their EUC forms put their commonest characters in those very rows (GB2312
+    level 1 starts at 0xB0), and Big5's second bytes go down to 0x40."""
+    rows = [0, 0]  # pairs in 0xA7-0xC3, in 0xC4-0xFD
+    total = 0
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte < 0x80:
+            i += 1
+            continue
+        if byte == 0x8E and i + 3 < len(data) and 0xA1 <= data[i + 1] <= 0xB0 and all(
+                0xA1 <= b <= 0xFE for b in data[i + 2:i + 4]):
+            total += 1
+            i += 4
+            continue
+        if not (0xA1 <= byte <= 0xFE and i + 1 < len(data) and 0xA1 <= data[i + 1] <= 0xFE):
+            return False
+        total += 1
+        if byte <= 0xC3:
+            rows[0] += byte >= 0xA7
+        elif byte <= 0xFD:
+            rows[1] += 1
+        i += 2
+    return total >= _EUC_TW_PAIRS and rows[0] <= 0.02 * total and rows[1] >= 0.5 * total
+
+
+_EUC_TW_PAIRS = 20  # characters enough to tell the rows apart
 
 
 def _replaced(count: int, encoding: str) -> str:
@@ -197,6 +280,23 @@ def _declared(data: bytes, name: str, path: Path, why: str) -> tuple[str, str, l
     if lost > _MAX_LOST * max(len(text), 1):
         raise PipelineError(f"{path}: {why} but is not valid {name} from byte {first} on; re-save the file as UTF-8.")
     return text, name, [_replaced(lost, name) + f" (the first at byte {first}; is the file cut short?)"]
+
+
+def _utf32_without_bom(data: bytes) -> str | None:
+    """UTF-32 text without a BOM: a length in whole code units, and in every unit the byte that would
+    hold bits above U+10FFFF zero and the next at most 0x10 (every code point is below 0x110000), the
+    order that strictly decodes."""
+    sample = data[:4000]
+    if len(data) < 8 or len(data) % 4 or len(sample) % 4:
+        return None
+    for name, top, plane in (("utf-32-le", 3, 2), ("utf-32-be", 0, 1)):
+        if not any(sample[top::4]) and max(sample[plane::4]) <= 0x10:
+            try:
+                data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            return name
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -222,21 +322,25 @@ def _utf16_without_bom(data: bytes) -> str | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def commonness(text: str) -> float:
-    """Share of the non-ASCII characters that are everyday Chinese: GB2312 level-1 characters once
-    simplified, or common CJK punctuation.
+def commonness(text: str, simplified: str | None = None) -> float:
+    """Share of the non-ASCII characters that are everyday text: GB2312 level-1 characters once
+    simplified, common CJK punctuation, or accented Latin letters inside words (a GB18030 file of
+    French text: ``é`` beside ``t``).
 
     A right decode of Chinese text scores above 0.9; a wrong decoder spreads the bytes over the whole
     code table (rare characters, kana, symbols, private-use) and scores far lower. Text without
-    non-ASCII characters scores 1.0.
+    non-ASCII characters scores 1.0. ``simplified`` is the text's Simplified form, when the caller has
+    converted many texts in one call.
     """
     from pipeline.normalize.script import to_simplified
 
     chars = [c for c in text if ord(c) > 0x7F and not c.isspace()]
     if not chars:
         return 1.0
-    common = 0
-    for ch in to_simplified("".join(chars)):
+    common = len(_LATIN_IN_WORD.findall(text))
+    for ch in to_simplified("".join(chars)) if simplified is None else simplified:
+        if ch < "\x80" or ch.isspace():
+            continue
         if ch in _COMMON_PUNCTUATION:
             common += 1
             continue
@@ -249,7 +353,11 @@ def commonness(text: str) -> float:
     return common / len(chars)
 
 
-_COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～")
+_COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～«»")
+_ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters with diacritics (not × ÷)
+# inside a word, or a word of its own between two (« à Pékin »)
+_LATIN_IN_WORD = re.compile(f"(?<=[A-Za-z{_ACCENTED}])[{_ACCENTED}]|[{_ACCENTED}](?=[A-Za-z])"
+                            f"|(?<=[A-Za-z] )[{_ACCENTED}](?= [A-Za-z])|^[{_ACCENTED}](?= [A-Za-z])", re.MULTILINE)
 
 
 def split_lines(text: str) -> list[str]:

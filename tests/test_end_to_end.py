@@ -155,7 +155,10 @@ def test_cli_normalize_keeps_the_lines_of_a_file_that_starts_with_markup(tmp_pat
     source = tmp_path / "paragraphs.txt"
     source.write_text("<p>第一段</p>\n<br>上海\n<p>第<b>三</b>段</p>\n<html><body>第四段", encoding="utf-8")
     assert cli("normalize", str(source)).stdout == "第一段\n上海\n第三段\n<html><body>第四段\n"
-    repairs = [json.loads(line) for line in cli("normalize", str(source), "--explain").stdout.splitlines()]
+    records = [json.loads(line) for line in cli("normalize", str(source), "--explain").stdout.splitlines()]
+    decision, *repairs = records
+    assert (decision["kind"], decision["line"], decision["column"], decision["before"]) == ("evidence", 1, 1, "<p>")
+    assert decision["reason"].startswith("html_remnant: 7 tag(s)") and decision["reason"].endswith("; applied")
     assert [(r["line"], r["column"], r["before"]) for r in repairs] == [
         (1, 1, "<p>"), (1, 7, "</p>"), (2, 1, "<br>"), (3, 1, "<p>"), (3, 5, "<b>"), (3, 9, "</b>"), (3, 14, "</p>")]
 

@@ -68,3 +68,31 @@ def test_a_change_made_of_an_earlier_one_is_one_change_of_the_text_as_read(text,
     _, repairs = repair(text, 1)
     assert [(r.column, r.before, r.after) for r in repairs] == expected
     assert all(text[r.column - 1:r.column - 1 + len(r.before)] == r.before for r in repairs)
+
+
+def test_a_tag_in_a_code_span_or_block_is_text():
+    """A README that names a tag in a code span or shows markup in a fenced block writes about HTML:
+    those stay, markup outside code goes, and one decision record counts both."""
+    from pipeline.normalize import normalize_lines
+
+    lines = ["以前要用`<table>`标签来做排版，现在用`&nbsp;`的人也少了", "```html", "<p>示例</p>", "```",
+             "正文<br>继续"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == lines[:4] + ["正文 继续"]
+    decision, removed = records
+    assert (decision.kind, decision.line, decision.before) == ("evidence", 5, "<br>")
+    assert "1 tag(s)" in decision.reason and "4 inside code" in decision.reason and decision.reason.endswith("applied")
+    assert (removed.kind, removed.line, removed.before) == ("html_remnant", 5, "<br>")
+    only_code = normalize_lines(lines[:1], explain=True)
+    assert only_code[0] == lines[:1] and "not applied" in only_code[1][0].reason
+
+
+@pytest.mark.parametrize("text", ["What?:/a>?", "问?<b>:</b>答", "甲?&#58;乙", "甲&#63;!乙", "?:<br>?"])
+def test_markup_whose_removal_would_make_byte_damage_stays(text):
+    """Removing the tag or entity would put '?' before a shift mark (?:?, ?:), a pattern the byte-damage
+    repair would read on a second pass: the markup stays and is flagged, so one pass is all it takes."""
+    from pipeline.normalize.gbk_shift import DAMAGE_SITE
+
+    fixed, repairs = repair(text, 1)
+    assert len(DAMAGE_SITE.findall(fixed)) == len(DAMAGE_SITE.findall(text)) and repair(fixed, 1)[0] == fixed
+    assert any(r.before == r.after and r.reason.startswith("flagged") for r in repairs)

@@ -15,6 +15,7 @@ from pipeline.ingest import commonness, decode, looks_like_html, read_source, re
 from pipeline.model import PipelineError
 
 BIG5_NAMES = {"big5", "cp950", "big5hkscs"}
+FRENCH_TEXT = "Le classement des villes numériques a été publié à Pékin.\nÀ côté de la tête, on lit : « très élevé ».\n"
 
 
 def read_error(path: Path) -> str:
@@ -50,6 +51,12 @@ def test_source_id_for_lowercases_and_joins_words_with_underscores():
         pytest.param(SIMPLIFIED_TEXT.encode("gbk"), SIMPLIFIED_TEXT, {"gbk", "gb18030"}, id="gbk"),
         pytest.param(BULLETED_TEXT.encode("gb18030"), BULLETED_TEXT, {"gb18030"}, id="gb18030"),
         pytest.param(TRADITIONAL_TEXT.encode("big5"), TRADITIONAL_TEXT, BIG5_NAMES, id="big5"),
+        pytest.param(SIMPLIFIED_TEXT.encode("utf-32-le"), SIMPLIFIED_TEXT, {"utf-32-le"}, id="utf-32-le"),
+        pytest.param(SIMPLIFIED_TEXT.encode("utf-32-be"), SIMPLIFIED_TEXT, {"utf-32-be"}, id="utf-32-be"),
+        # HZ-GB-2312 is all 7-bit: strict UTF-8 reads it as ASCII, the HZ codec as Chinese
+        pytest.param(SIMPLIFIED_TEXT.encode("hz"), SIMPLIFIED_TEXT, {"hz"}, id="hz"),
+        # French in GB18030: its accented letters are four-byte sequences only GB18030 reads
+        pytest.param(FRENCH_TEXT.encode("gb18030"), FRENCH_TEXT, {"gb18030"}, id="gb18030-french"),
     ],
 )
 def test_text_encoding_is_detected_and_decoded_exactly(tmp_path, data, text, encodings):
@@ -65,6 +72,33 @@ def test_text_encoding_is_detected_and_decoded_exactly(tmp_path, data, text, enc
     assert doc.lines == text.splitlines()
     assert doc.locations == numbered(doc.lines)
     assert "\ufeff" not in "".join(doc.lines)
+
+
+# 維基百科 in CNS 11643 plane 1 (0x6A44 0x5957 0x444B 0x4C28) as EUC-TW writes it, with its comma (0x2122):
+# no Python codec reads it, and GB18030 reads it as rare characters.
+EUC_TW = (b"\xea\xc4\xd9\xd7\xc4\xcb\xcc\xa8\xa1\xa2" * 6 + b"Wikipedia\n") * 3
+
+
+@pytest.mark.parametrize("data, name", [
+    pytest.param(EUC_TW, "EUC-TW", id="euc-tw"),
+    pytest.param(b"\x1b$)A\x0e" + "深圳市".encode("gb2312").translate(bytes(range(128)) * 2) + b"\x0f\n", "ISO-2022-CN",
+                 id="iso-2022-cn"),
+])
+def test_encodings_without_a_codec_are_refused_by_name(tmp_path, data, name):
+    path = write(tmp_path, "ranking.txt", data)
+    with pytest.raises(PipelineError, match=f"{name} is not supported: save it as UTF-8"):
+        read_source(path)
+
+
+def test_a_decode_of_low_confidence_is_partial_not_ok(tmp_path):
+    """GBK bytes that decode strictly, but into characters few texts use (丂丄丅 and the like): kept,
+    with a warning that makes the source partial, rather than called ok or guessed at."""
+    rare = "".join(chr(code) for code in range(0x4E02, 0x4E40) if chr(code).encode("gbk")[0] < 0xB0)[:14]
+    data = ("城市数字化转型" + rare[:4] + "。数据" + rare[4:7] + "\n").encode("gbk")
+    text, encoding, warnings = decode(data, Path("x.txt"))
+    assert encoding == "gbk" and text.startswith("城市数字化转型")
+    assert len(warnings) == 1 and "low confidence" in warnings[0] and "save the file as UTF-8" in warnings[0]
+    assert 0.5 <= commonness(text) < 0.8
 
 
 def test_document_records_file_name_hash_and_a_copy_of_meta(tmp_path):

@@ -133,16 +133,20 @@ def test_every_repair_points_into_the_line_as_read():
     """Columns are where the text was in the input line, whatever earlier repairs removed before it; a
     script run that a removed annotation cut in two is two repairs."""
     line = "在上??疾焓敝赋?:&nbsp;數(shù)據(jù)發展<br>陜西"
-    fixed, repairs = normalize_lines([line], explain=True)
+    fixed, records = normalize_lines([line], explain=True)
     assert fixed == ["在上海考察时指出: 数据发展 陕西"]
-    for r in repairs:
+    for r in records:
         assert line[r.column - 1:r.column - 1 + len(r.before)] == r.before, r
+    decisions = [r for r in records if r.kind == "evidence"]
+    assert [(r.column, r.before, r.reason.split(":")[0]) for r in decisions] == [(11, "&nbsp;", "html_remnant"),
+                                                                                (18, "(shù)", "pinyin")]
+    repairs = [r for r in records if r.kind != "evidence"]
     assert [(r.kind, r.column, r.before) for r in repairs] == [
         ("gbk_shift", 3, "??疾焓敝赋?"), ("html_entity", 11, "&nbsp;"), ("pinyin", 18, "(shù)"), ("pinyin", 24, "(jù)"),
         ("html_remnant", 30, "<br>"), ("script", 17, "數"), ("script", 23, "據"), ("script", 28, "發"),
         ("variant", 34, "陜")]
     summed_up = normalize_lines([line])[1]  # as the data_quality table keeps them
-    assert [(r.kind, r.column) for r in summed_up if r.kind != "script"] == [
+    assert [(r.kind, r.column) for r in summed_up if r.kind not in ("script", "evidence")] == [
         ("gbk_shift", 3), ("html_entity", 11), ("pinyin", 18), ("html_remnant", 30), ("variant", 34)]
 
 
@@ -167,3 +171,59 @@ def test_columns_map_back_through_a_stage():
               Repair("html_remnant", 1, 1, "<br>", "", 1.0, "")]
     maps = StageMaps(passes, lambda _: "&lt;br&gt;區域", lambda _: "區域")
     assert maps.get(1).input_column(1) == (11, True) and maps.get(2) is None
+
+
+def test_pinyin_written_on_purpose_stays():
+    """A note on pronunciation (户冢（zhǒng）), a textbook's 好奇（qí）, a markdown link [汉字(hàn zì)]: none
+    sits on a character that Traditional-to-Simplified conversion changes, so the document shows no
+    converter's annotations, the text stays, and one decision record says why."""
+    lines = ["户中（zhōng）与户冢（zhǒng）声调不同", "课文里的好奇（qí）要读准", "见 [汉字(hàn zì)](https://example.org)"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == lines
+    decision, = records
+    assert (decision.kind, decision.line, decision.column, decision.before) == ("evidence", 1, 3, "（zhōng）")
+    assert decision.reason.startswith("pinyin: 4 bracketed run(s) after a character; of the 4 distinct pinyin "
+                                      "annotations, 0 sit on characters")
+    assert "not applied" in decision.reason
+
+
+def test_a_converters_annotations_go_and_the_decision_is_recorded_once():
+    lines = ["城市發(fā)展與區(qū)域", "數據(shù jù)中心"]
+    fixed, records = normalize_lines(lines)
+    assert fixed == ["城市发展与区域", "数据中心"]
+    decisions = [r for r in records if r.kind == "evidence"]
+    assert [(r.line, r.column, r.before) for r in decisions] == [(1, 4, "(fā)")]
+    assert decisions[0].reason.endswith("; applied") and decisions[0].count == 0
+
+
+def test_an_annotation_cut_off_at_the_end_of_a_damaged_page_goes():
+    """An excerpt that stops inside an annotation (園區(q) leaves its head; on a page that shows the
+    converter's annotations it goes too, after the character it begins a reading of."""
+    lines = ["智慧園區(qū)與智慧小鎮(zhèn)並行發(fā)展", "以智慧小鎮與智慧經貿園區(q"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == ["智慧园区与智慧小镇并行发展", "以智慧小镇与智慧经贸园区"]
+    cut = [r for r in records if r.kind == "pinyin" and r.line == 2]
+    assert [(r.column, r.before) for r in cut] == [(13, "(q")]
+    assert normalize_lines(["智慧園區(q", "寫(xiě)作(x"])[0] == ["智慧园区", "写作(x"]  # 作 is zuò
+
+
+def test_an_annotation_is_judged_alike_before_and_after_the_script_stage():
+    """廣 reads guǎng, 广 also ān: the annotation goes in the first pass, so a second finds nothing."""
+    once = normalize_lines(["廣(ǎn)東(dōng)"])[0]
+    assert once == ["广东"] and normalize_lines(once)[0] == once
+
+
+def test_a_flagged_span_passes_every_later_stage_as_read():
+    """The byte-damage repair flags a span no reading clears; the script stage would turn its 祿 into
+    禄 and no one could undo the damage then. It comes out byte for byte as read, while the text
+    around it is converted and its markup and annotations go."""
+    from pipeline.normalize.gbk_shift import simulate
+
+    damaged = simulate("推進專病專科大數據分中心建設。")
+    flagged = damaged[4:-1]
+    assert flagged.startswith("??") and "祿" in flagged
+    fixed, records = normalize_lines([damaged + "<br>發(fā)展"], explain=True)
+    assert fixed == ["推进专病" + flagged + "。 发展"]
+    flag, = [r for r in records if r.kind == "gbk_shift"]
+    assert (flag.column, flag.before, flag.after) == (5, flagged, flagged)
+    assert all(r.kind in ("gbk_shift", "evidence") or not (5 <= r.column < 5 + len(flagged)) for r in records)

@@ -80,6 +80,10 @@ class StageMaps:
         self._before, self._after = before, after
         self._maps: dict[int, LineMap] = {}
 
+    def lines(self) -> set[int]:
+        """The lines the stage changed."""
+        return set(self._changes)
+
     def get(self, line: int) -> LineMap | None:
         if line not in self._changes:
             return None

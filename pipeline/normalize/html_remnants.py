@@ -6,6 +6,11 @@ A run of tags becomes a space when it holds a block element's tag that separated
 重点城市), at a line's end, or next to a space; a comment goes; an entity becomes its character, an
 invisible one (``&#8203;``, ``&shy;``) nothing. Only tag names of HTML's text-level and block elements
 are touched, so prose such as ``a/b>c`` or ``x < y`` stays as it is.
+
+A tag inside a markdown code span (```<table>```) or a fenced code block is text someone wrote about
+markup, and stays. So does a span the byte-damage repair flagged (it is frozen), and a tag or entity
+whose removal would touch a ``?`` and one of the marks of the mirrors' byte damage (``?:/a>?`` would
+become ``?:?``): that repair reads only damage the page as read holds, so no later pass finds a new one.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from dataclasses import replace
 
 from pipeline.model import Repair
 from pipeline.normalize.columns import LineMap
+from pipeline.normalize.evidence import Evidence
+from pipeline.normalize.frozen import holds_frozen
+from pipeline.normalize.gbk_shift import DAMAGE_SITE
 
 _INLINE = {"span", "strong", "b", "i", "em", "font", "a", "u", "s", "sub", "sup", "small", "big", "mark", "img"}
 _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
@@ -38,24 +46,94 @@ _AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
 # What becomes nothing: characters that do not show (zero-width space and joiners, word joiner, byte
 # order mark, soft hyphen), which would only keep a name from matching.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"}
+_CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 _MAX_ROUNDS = 8  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag; a pass that finds
 # nothing ends the loop, so the bound only stops text built to be unescaped forever
+
+
+def repair_document(lines: list[str], indexes: list[int], text: str,
+                    first_line: int) -> tuple[list[str], list[Repair], Evidence | None]:
+    """The stage over a document's lines at ``indexes`` (those holding a '>' or '&'), fenced code
+    blocks left out: the lines, the repairs, and what the document showed (None when it holds no
+    markup at all, in code or out)."""
+    out = list(lines)
+    in_code = _code_block_lines(lines, text) if "```" in text or "~~~" in text else set()
+    repairs: list[Repair] = []
+    kept = 0
+    for index in indexes:
+        if index in in_code:
+            kept += _markup_count(lines[index])
+            continue
+        out[index], found = repair(lines[index], first_line + index)
+        repairs.extend(found)
+        if "`" in lines[index]:
+            kept += sum(_markup_count(span.group(0)) for span in _CODE_SPAN.finditer(lines[index]))
+    changes = [r for r in repairs if r.before != r.after]
+    if not changes and not kept:
+        return out, repairs, None
+    first = min(changes, key=lambda r: (r.line, r.column)) if changes else None
+    summary = (f"{len(changes)} tag(s), tag remnant(s) or entit(y/ies) outside code, on "
+               f"{len({r.line for r in changes})} line(s); {kept} inside code spans or blocks, kept as text")
+    if first is None:
+        index = next(i for i in indexes if i in in_code or "`" in lines[i])
+        return out, repairs, Evidence("html_remnant", False, summary, index, 0, lines[index][:1])
+    return out, repairs, Evidence("html_remnant", True, summary, first.line - first_line, first.column - 1,
+                                  first.before)
+
+
+def _code_block_lines(lines: list[str], text: str) -> set[int]:
+    """Indexes of the lines of fenced code blocks (between ``` or ~~~ lines), fences included."""
+    inside: set[int] = set()
+    fences = [text.count("\n", 0, match.start()) for match in _FENCE.finditer(text)]
+    for opening, closing in zip(fences[0::2], fences[1::2] + [len(lines) - 1]):
+        inside.update(range(opening, closing + 1))
+    return inside
+
+
+def _markup_count(text: str) -> int:
+    return sum(len(pattern.findall(text)) for pattern in (_ENTITY, _TAG))
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """Entities first, as often as the page was escaped (``&amp;nbsp;`` is ``&nbsp;`` is a space),
     then tags, so a tag an entity spelt (``&lt;br&gt;``) goes too and a second pass changes nothing.
-    Each pass records columns in the text it was given; they are moved to the line as read."""
+    Each pass records columns in the text it was given; they are moved to the line as read. Code
+    spans, frozen spans and removals that would make a byte-damage site are left as they are."""
     if not any(char in text for char in TRIGGERS):
         return text, []
     given = text
     passes: list[list[Repair]] = []
+    code: list[tuple[int, int]] = []
+
+    last = [-1, 0, ""]  # the previous change of this pass: its start, end and replacement
+
+    def left_alone(match: re.Match, replacement: str) -> bool:
+        """Whether the match stays: inside code, holding or beside a frozen span, or making a damage
+        site with what is beside it (a change just before it included)."""
+        start, end = match.span()
+        if any(a < end and start < b for a, b in code) or holds_frozen(text[max(0, start - 1):end + 1]):
+            return True
+        before = text[max(0, start - 2):start]
+        if last[1] == start:
+            before = (text[max(0, last[0] - 2):last[0]] + last[2])[-2:]
+        junction = before + replacement + text[end:end + 2]
+        joint = (len(before), len(before) + len(replacement))
+        if any(site.start() <= joint[1] and site.end() >= joint[0] for site in DAMAGE_SITE.finditer(junction)):
+            passes[-1].append(Repair("html_remnant", line, start + 1, match.group(0), match.group(0), 0.0,
+                                     "flagged, left as is: removing it would change what follows or makes a "
+                                     "'?' and a mark of the byte damage, which the text as read does not hold"))
+            return True
+        return False
 
     def entity(match: re.Match) -> str:
         value = html.unescape(match.group(0))
         if value == match.group(0):
             return value
         value = " " if value in _AS_SPACE else "" if value in _INVISIBLE else value
+        if left_alone(match, value):
+            return match.group(0)
+        last[:] = [match.start(), match.end(), value]
         passes[-1].append(Repair("html_entity", line, match.start() + 1, match.group(0), value, 1.0,
                               "HTML character entity"))
         return value
@@ -66,6 +144,9 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
         spaced = not after.strip() or not before.strip()
         text_level = {name.lower() for name in _TAG_NAME.findall(match.group(0))} <= _INLINE
         replacement = "" if spaced or text_level or not text[match.end():].strip() else " "
+        if left_alone(match, replacement):
+            return match.group(0)
+        last[:] = [match.start(), match.end(), replacement]
         passes[-1].append(Repair("html_remnant", line, match.start() + 1, match.group(0), replacement, 1.0,
                               "HTML tag or tag remnant left by a mirror"))
         return replacement
@@ -75,11 +156,13 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
             if needed not in text:
                 break
             passes.append([])
+            last[:] = [-1, 0, ""]
+            code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
             replaced = pattern.sub(entity if pattern is _ENTITY else tag, text)
             if replaced == text:
                 break
             text = replaced
-    maps = [LineMap(found) for found in passes]
+    maps = [LineMap(found) for found in passes]  # a flag changes nothing and maps every column to itself
     return text, _chains_as_read(passes, maps, given)
 
 

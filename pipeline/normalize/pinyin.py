@@ -8,6 +8,12 @@ Real parentheses (``(60-70分,62個)``, ``(SMILE)``, ``(北京)``, ``(e)``, ``�
 run of syllables spells, or syllables that are no reading of the character they follow (历 is lì, not
 me). Syllables may be written apart (``shù jù``) or together (``běijīng``), and a tone mark may be one
 precomposed letter or a letter and a combining mark.
+
+Authors write pinyin on purpose too (``户冢（zhǒng）``, a textbook's ``好奇（qí）``, ``[汉字(hàn zì)]``). The
+reposts' damage looks different as a whole: a converter from Simplified to Traditional annotated the
+characters it changed (發(fā), 數(shù), 區(qū)), glued in half-width brackets. So the stage removes
+annotations only from a document that shows that (:func:`evidence`): nearly all of its annotations sit on
+characters the Traditional-to-Simplified conversion changes, and nearly all are in half-width brackets.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from functools import lru_cache
 from operator import itemgetter
 
 from pipeline.model import Repair
-from pipeline.normalize.scan import changed_lines, convert_whole
+from pipeline.normalize.evidence import Evidence
+from pipeline.normalize.scan import changed_lines, convert_whole, lines_matching
 from pipeline.normalize.script import to_simplified
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ"
@@ -30,6 +37,11 @@ _OPENINGS = "(（"
 # t2s turns those into main-block characters, and an annotation after one must go in the first pass.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _MAX_SYLLABLE = 6  # zhuang, shuang
+_CONVERTER_SHARE = 0.9  # of a document's annotations on characters t2s changes, and in half-width brackets
+# An annotation cut off at a line's end (``園區(q`` where an excerpt stops): the bracket first, so the
+# engine looks for it at C speed.
+_CUT_OFF = {opening: re.compile(rf"{re.escape(opening)}(?={_LETTER}{{1,{_MAX_SYLLABLE}}}$)", re.MULTILINE)
+            for opening in _OPENINGS}
 
 
 def _annotation(opening: str) -> str:
@@ -104,8 +116,16 @@ def _is_pinyin(annotation: str, annotated: str) -> bool:
     words = [_bare(word) for word in _SEPARATOR.split(annotation[1:-1])]
     if not all(_last_syllables(word) for word in words):
         return False
-    known = readings().get(annotated) or readings().get(to_simplified(annotated))
+    known = _readings_of(annotated)
     return not known or bool(_last_syllables(words[-1]) & known)
+
+
+@lru_cache(maxsize=4096)
+def _readings_of(char: str) -> frozenset[str]:
+    """The readings of a character and of its Simplified form together (廣 guang; 广 guang, an): the
+    same annotation is judged the same before and after the script stage, so a second pass finds
+    nothing the first left."""
+    return readings().get(char, frozenset()) | readings().get(to_simplified(char), frozenset())
 
 
 def _kept(found: str, annotated: str) -> str:
@@ -113,14 +133,16 @@ def _kept(found: str, annotated: str) -> str:
     return "".join(one for one in _ONE_ANNOTATION.findall(found) if not _is_pinyin(one, annotated))
 
 
-def _strip(pattern: re.Pattern, chunk: str, counts: list[int]) -> str:
-    """``chunk`` without its annotations, from one split: the text between them, and them; how many
-    were removed is added to ``counts``. A repost repeats a few hundred distinct annotations thousands
-    of times, after a few thousand distinct characters; each distinct pair is checked once."""
-    parts = pattern.split(chunk)
+def _strip(pattern: re.Pattern, chunk: str, counts: list[int], parts: list[str] | None = None,
+           pairs: set[tuple[str, str]] | None = None) -> str:
+    """``chunk`` without its annotations, from one split (``parts``, when the caller has made it): the
+    text between them, and them; how many were removed is added to ``counts``. A repost repeats a few
+    hundred distinct annotations thousands of times, after a few thousand distinct characters; each
+    distinct pair is checked once."""
+    parts = parts if parts is not None else pattern.split(chunk)
     found = parts[1::2]
     annotated = map(itemgetter(-1), parts[0:-1:2])  # the text before an annotation ends in its character
-    kept = {pair: _kept(*pair) for pair in set(zip(found, annotated))}
+    kept = {pair: _kept(*pair) for pair in (pairs if pairs is not None else set(zip(found, annotated)))}
     removed = _closing_marks("".join(found))
     if any(kept.values()):
         parts[1::2] = [kept[pair] for pair in zip(found, map(itemgetter(-1), parts[0:-1:2]))]
@@ -140,12 +162,101 @@ def _removed(line: str):
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
+    """The mechanism on one line, whatever the document shows."""
     fixed, _, found = remove_annotations([text], text, line)
     return fixed[0], found
 
 
-def remove_annotations(lines: list[str], text: str, first_line: int = 1,
-                       explain: bool = True) -> tuple[list[str], str, list[Repair]]:
+def repair_document(lines: list[str], text: str, first_line: int,
+                    explain: bool) -> tuple[list[str], str, list[Repair], Evidence | None]:
+    """The stage over a document: its annotations removed when it shows a converter's (see
+    :func:`evidence`), with an annotation an excerpt cut off at a line's end; the decision comes back
+    too (None when the document holds no pinyin in brackets at all)."""
+    if "(" not in text and "（" not in text:
+        return lines, text, [], None
+    pattern = _pattern_for(text)
+    parts = pattern.split(text)
+    pairs = set(zip(parts[1::2], map(itemgetter(-1), parts[0:-1:2])))  # each distinct one is judged once
+    found = evidence(lines, text, parts, pairs)
+    if found is None or not found.shows:
+        return lines, text, [], found
+    cut = _cut_off(lines, text, first_line)
+    out, out_text, repairs = remove_annotations(lines, text, first_line, explain, parts, pairs)
+    if cut:
+        out, out_text = _without_cut_off(out, cut, first_line)
+    return out, out_text, repairs + cut, found
+
+
+def evidence(lines: list[str], text: str, parts: list[str] | None = None,
+             pairs: set[tuple[str, str]] | None = None) -> Evidence | None:
+    """How the document's annotations look: of its distinct annotations (each with the character it
+    follows), how many sit on a character t2s changes and how many are glued as the converter wrote
+    them (a half-width bracket right after the character). ``parts`` is the split
+    of ``text`` on the annotation pattern and ``pairs`` its distinct annotations and characters, when
+    the caller has made them."""
+    if parts is None:
+        if "(" not in text and "（" not in text:
+            return None
+        parts = _pattern_for(text).split(text)
+    if pairs is None:
+        pairs = set(zip(parts[1::2], map(itemgetter(-1), parts[0:-1:2])))
+    total = changed = glued = 0
+    for found, char in pairs:
+        for one in _ONE_ANNOTATION.findall(found):
+            if _is_pinyin(one, char):
+                total += 1
+                changed += to_simplified(char) != char
+                glued += one[0] == "("
+    if not total:
+        return None
+    offset = 0
+    for i in range(1, len(parts), 2):  # the first annotation that is pinyin, for where the record sits
+        offset += len(parts[i - 1])
+        if _kept(parts[i], parts[i - 1][-1]) != parts[i]:
+            break
+        offset += len(parts[i])
+    index = text.count("\n", 0, offset)
+    column = offset - text.rfind("\n", 0, offset) - 1
+    first = next(one for one in _ONE_ANNOTATION.findall(parts[i]) if _is_pinyin(one, parts[i - 1][-1]))
+    column += parts[i].index(first)
+    shows = changed >= _CONVERTER_SHARE * total and glued >= _CONVERTER_SHARE * total
+    return Evidence("pinyin", shows, f"{len(parts) // 2} bracketed run(s) after a character; of the {total} "
+                    f"distinct pinyin annotations, {changed} sit on characters the Traditional-to-Simplified "
+                    f"conversion changes and {glued} are in half-width brackets", index, column, first)
+
+
+def _pattern_for(text: str) -> re.Pattern:
+    return _ANNOTATION if "（" in text else _HALF_WIDTH_ANNOTATION
+
+
+def _cut_off(lines: list[str], text: str, first_line: int) -> list[Repair]:
+    """Annotations cut off at a line's end (``園區(q``): the bracket and the letters after a character
+    they begin a reading of, at their columns in ``lines``."""
+    repairs = []
+    for opening, pattern in _CUT_OFF.items():
+        if opening in text:
+            for index in lines_matching(lines, pattern, text):
+                line = lines[index]
+                start = line.rindex(opening)
+                head, char = _bare(line[start + 1:]), line[start - 1:start]
+                if char and any(reading.startswith(head) for reading in _readings_of(char)):
+                    repairs.append(Repair("pinyin", first_line + index, start + 1, line[start:], "", 1.0,
+                                          f"pinyin annotation of '{char}' cut off at the line's end removed"))
+    return repairs
+
+
+def _without_cut_off(lines: list[str], cut: list[Repair], first_line: int) -> tuple[list[str], str]:
+    """The lines with each cut-off annotation taken from their ends (removing the whole annotations
+    left them there)."""
+    out = list(lines)
+    for repair in cut:
+        out[repair.line - first_line] = out[repair.line - first_line][:-len(repair.before)]
+    return out, "\n".join(out)
+
+
+def remove_annotations(lines: list[str], text: str, first_line: int = 1, explain: bool = True,
+                       parts: list[str] | None = None,
+                       pairs: set[tuple[str, str]] | None = None) -> tuple[list[str], str, list[Repair]]:
     """Every annotation of every line, removed in one pass over ``text`` ("\\n".join(lines)): the lines,
     their joined text and the repairs. With ``explain`` each annotation is a repair; without, one
     repair sums them up (how many, on which lines, the first of them), which is what the data_quality
@@ -153,9 +264,11 @@ def remove_annotations(lines: list[str], text: str, first_line: int = 1,
     way, and `normalize --explain` lists each."""
     if "(" not in text and "（" not in text:
         return list(lines), text, []
-    pattern = _ANNOTATION if "（" in text else _HALF_WIDTH_ANNOTATION
+    pattern = _pattern_for(text)
     counts: list[int] = []
-    out, out_text = convert_whole(lines, text, lambda chunk: _strip(pattern, chunk, counts))
+    whole = (parts, pairs) if parts is not None else (None, None)  # the split of the whole text, if made
+    out, out_text = convert_whole(lines, text, lambda chunk: _strip(pattern, chunk, counts,
+                                                                     *(whole if chunk is text else (None, None))))
     changed = changed_lines(lines, out)
     if not changed:
         return out, out_text, []

@@ -1,10 +1,16 @@
 """Spaces a line wrap left inside a word: ``公 共衛生`` -> ``公共衛生``, ``潍 坊市`` -> ``潍坊市``.
 
-PDF text and reposts break lines inside words, and the break comes out as a space. A single space
+Text extracted from a PDF breaks lines inside words, and the break comes out as a space. A single space
 between two Han characters is such a break when the likeliest split of the characters around it into
 words (dictionary words and place names, weighted by frequency) puts one word across it. A space
 between two words may be a break or a separator (``数据 资源``, ``宁夏 天津市``, ``研究 白皮书``, a
 space-aligned table), and nothing in the text tells which, so it is kept.
+
+Authors put spaces between characters on purpose too: a poem's title and its number (``二十五首 一``),
+a lyric's half-lines, a label spaced out (``索 引 号``), a sentence about a split (``“台 中”``). So the
+repair runs only on a document that shows wrapping (:func:`evidence`): a wrap falls in the flow of long
+lines, wherever the line width ends, so about as often inside a word as between two; an author's space
+sits between the units of short lines, or between single spaced-out characters.
 """
 
 from __future__ import annotations
@@ -14,32 +20,76 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from pipeline.model import Repair
+from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.scan import lines_matching
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The literal space first, so that the engine looks for spaces at C speed and tests the rest there.
 GAP = re.compile(f" (?<=[{_HAN}] )(?=[{_HAN}])")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 # Han characters with single spaces between them, up to a space (searched up to it) or from one
 _BEFORE = re.compile(f"[{_HAN}](?: ?[{_HAN}])*$")
 _AFTER = re.compile(f"[{_HAN}](?: ?[{_HAN}])*")
 _WINDOW = 8  # Han characters on each side of a space that decide its words (a word is at most 5)
 _CONFIDENCE = 0.9  # a judgement of word frequencies, not a rule of the mechanism
+_RUNNING_TEXT = 20  # characters beyond ASCII (Han, CJK marks) in a line of running text, where a wrap can fall
+_MIN_INSIDE = 3  # spaces inside words in running text: one or two are typing slips
+_MIN_SHARE = 0.25  # of the spaces in running text (wraps fall inside words about half the time)
+_MIN_RATE = 1e-4  # spaces inside words per character of the document (one slip in a long classic is none)
 
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
+    """The mechanism on one line, whatever the document shows."""
     fixed, _, found = join_lines([text], text, line)
     return fixed[0], found
 
 
-def join_lines(lines: list[str], text: str, first_line: int = 1,
-               made: Callable[[int, int], bool] | None = None) -> tuple[list[str], str, list[Repair]]:
+def evidence(lines: list[str], text: str, made: Callable[[int, int], bool] | None = None,
+             gaps_at: list[int] | None = None) -> Evidence | None:
+    """Whether the document shows line wraps: enough single spaces inside words in running text
+    (lines of at least 20 characters beyond ASCII), as a share of the spaces there and of the document's
+    length. A space between two single characters (``索 引``, ``第 一 款``) is spacing, not counted;
+    nor is one an earlier repair made. None when the document holds no space between Han characters.
+    ``gaps_at`` are the indexes of the lines holding one, when the caller has found them."""
+    first = None
+    spaces = inside = 0
+    for index in gaps_at if gaps_at is not None else lines_matching(lines, GAP, text):
+        line = lines[index]
+        gaps = [gap.start() for gap in GAP.finditer(line) if not (made and made(index, gap.start()))]
+        if gaps and first is None:
+            first = (index, gaps[0] - 1, line[gaps[0] - 1:gaps[0] + 2])
+        if not gaps or len(line) - len(line.encode("ascii", "ignore")) < _RUNNING_TEXT:
+            continue
+        joined = {space for space, _ in _joined(line)[1]}
+        for space in gaps:
+            if not _spaced_out(line, space):
+                spaces += 1
+                inside += space in joined
+    if first is None:
+        return None
+    shows = inside >= _MIN_INSIDE and inside >= _MIN_SHARE * spaces and inside >= _MIN_RATE * len(text)
+    return Evidence("wrap_space", shows, f"{inside} of {spaces} spaces between Han characters in running text "
+                    f"fall inside a word ({len(text)} characters)", *first)
+
+
+def _spaced_out(line: str, space: int) -> bool:
+    """Whether the space stands between two single characters (``索 引 号``, ``“台 中”``)."""
+    return not (_is_han(line, space - 2) or _is_han(line, space + 2))
+
+
+def _is_han(line: str, i: int) -> bool:
+    return 0 <= i < len(line) and _HAN_CHAR.match(line[i]) is not None
+
+
+def join_lines(lines: list[str], text: str, first_line: int = 1, made: Callable[[int, int], bool] | None = None,
+               gaps_at: list[int] | None = None) -> tuple[list[str], str, list[Repair]]:
     """Every line with a space inside a word joined there: the lines, their joined text and one repair
     per space removed (a few per document, so each is kept, in data_quality too). ``made(index,
     column)`` tells a space an earlier repair made (``&nbsp;``, a tag between two cells): an author's
-    space, not a line wrap's, so it stays."""
+    space, not a line wrap's, so it stays. ``gaps_at`` as for :func:`evidence`."""
     out = list(lines)
     repairs: list[Repair] = []
-    for index in lines_matching(lines, GAP, text):
+    for index in gaps_at if gaps_at is not None else lines_matching(lines, GAP, text):
         fixed, inside = _joined(lines[index])
         if made and any(made(index, space) for space, _ in inside):
             inside = tuple((space, word) for space, word in inside if not made(index, space))

@@ -35,37 +35,7 @@ def reconcile_indicators(source_id: str, table: IndicatorTable, corrections: lis
 
     levels = table.levels
     rows = table.rows
-    labels: list[dict[int, str]] = [{} for _ in range(levels - 1)]
-    leaves: list[str] = []
-    displaced: dict[int, list[str]] = {}
-    for i, row in enumerate(rows):
-        for k in range(levels - 1):
-            cell = row.cells[k]
-            if not cell:
-                continue
-            text = readable(cell)
-            if text:
-                labels[k][i] = text
-            else:
-                record(row.location, f"unreadable level-{k + 1} cell (OCR garbage)", cell, "",
-                       "dropped; the merged cell is filled from its label")
-        tail = row.cells[levels - 1:]
-        readable_tail = [(j, readable(c)) for j, c in enumerate(tail) if c and readable(c)]
-        leaf = readable_tail[-1][1] if readable_tail else ""
-        leaves.append(leaf)
-        for j, cell in enumerate(tail):
-            if not cell or (readable_tail and j == readable_tail[-1][0]):
-                continue
-            text = readable(cell)
-            if text:
-                displaced.setdefault(i, []).append(text)
-                record(row.location, "extra cell beside the last-level cell", cell, leaf,
-                       "the rightmost readable cell is taken as the indicator; this one is not used")
-            else:
-                record(row.location, f"unreadable level-{levels} cell (OCR garbage)", cell, leaf,
-                       "dropped; the rightmost readable cell is the indicator")
-        if not leaf:
-            record(row.location, f"no readable level-{levels} cell", row.raw, "", "kept empty, flagged")
+    labels, leaves, displaced = _read_cells(rows, levels, record)
     usage = Counter()
     for text in [*leaves, *(t for level in labels for t in level.values()), *(t for d in displaced.values() for t in d)]:
         usage.update(text[i:i + 2] for i in range(len(text) - 1))
@@ -83,6 +53,49 @@ def reconcile_indicators(source_id: str, table: IndicatorTable, corrections: lis
     return [{"no": r["no"], "level1": r["levels"][0], "level2": r["levels"][1] if levels > 2 else "",
              "level3": r["levels"][-1], "flags": ";".join(sorted(set(r["flags"]))), "source_id": source_id,
              "location": r["location"]} for r in out]
+
+
+def _read_cells(rows, levels: int, record) -> tuple[list[dict[int, str]], list[str], dict[int, list[str]]]:
+    """(labels per upper level: row -> text, the last-level indicator of each row, the readable cells
+    beside it that the text layer displaced), every unreadable or extra cell recorded."""
+    labels: list[dict[int, str]] = [{} for _ in range(levels - 1)]
+    leaves: list[str] = []
+    displaced: dict[int, list[str]] = {}
+    for i, row in enumerate(rows):
+        for k in range(levels - 1):
+            cell = row.cells[k]
+            text = readable(cell) if cell else None
+            if text:
+                labels[k][i] = text
+            elif cell:
+                record(row.location, f"unreadable level-{k + 1} cell (OCR garbage)", cell, "",
+                       "dropped; the merged cell is filled from its label")
+        leaves.append(_leaf(row, levels, displaced.setdefault(i, []), record))
+        if not displaced[i]:
+            del displaced[i]
+    return labels, leaves, displaced
+
+
+def _leaf(row, levels: int, displaced: list[str], record) -> str:
+    """The row's indicator: the rightmost readable cell from the last level on; readable cells beside
+    it go to ``displaced``."""
+    tail = row.cells[levels - 1:]
+    readable_tail = [(j, readable(c)) for j, c in enumerate(tail) if c and readable(c)]
+    leaf = readable_tail[-1][1] if readable_tail else ""
+    for j, cell in enumerate(tail):
+        if not cell or (readable_tail and j == readable_tail[-1][0]):
+            continue
+        text = readable(cell)
+        if text:
+            displaced.append(text)
+            record(row.location, "extra cell beside the last-level cell", cell, leaf,
+                   "the rightmost readable cell is taken as the indicator; this one is not used")
+        else:
+            record(row.location, f"unreadable level-{levels} cell (OCR garbage)", cell, leaf,
+                   "dropped; the rightmost readable cell is the indicator")
+    if not leaf:
+        record(row.location, f"no readable level-{levels} cell", row.raw, "", "kept empty, flagged")
+    return leaf
 
 
 def _merge_twins(level: dict[int, str], displaced: dict[int, list[str]], usage: Counter, rows, k, record):

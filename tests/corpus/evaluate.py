@@ -1,6 +1,7 @@
 """The text-repair corpus: generate the synthetic cases, and measure repair rate and false positives.
 
-    python tests/corpus/evaluate.py              # repair rate on synthetic.jsonl, changes on negative.jsonl
+    python tests/corpus/evaluate.py              # repair rate on synthetic.jsonl, changes on negative.jsonl,
+                                                 # false positives and encodings on ../shared/realworld
     python tests/corpus/evaluate.py --regenerate # rebuild synthetic.jsonl from the white paper's sentences
 
 Synthetic cases come from the damage simulator (pipeline.normalize.gbk_shift.simulate) run over clean
@@ -35,9 +36,14 @@ from pipeline.normalize.gbk_shift import DAMAGE_SITE, repair, simulate  # noqa: 
 from pipeline.normalize.lexicon import Lexicon  # noqa: E402
 
 
-def load(name: str) -> list[dict]:
-    path = HERE / name
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_all(name: str) -> list[dict]:
+    """Every case of a corpus file (README.md beside this file: the schema)."""
+    return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load(name: str, repair_kind: str = "gbk_shift") -> list[dict]:
+    """The cases of a corpus file for one repair."""
+    return [case for case in load_all(name) if case.get("repair", "gbk_shift") == repair_kind]
 
 
 _STRAIGHT_PAIR = re.compile(r'"([^"]*)"')
@@ -77,9 +83,10 @@ def regenerate() -> int:
     for sentence in clean_sentences():
         damaged = simulate(sentence.translate(_FULL_WIDTH))
         if damaged != sentence:
-            cases.append({"damaged": damaged, "clean": sentence})
+            cases.append({"damaged": damaged, "expected": sentence})
+    others = [case for case in load_all("synthetic.jsonl") if case.get("repair", "gbk_shift") != "gbk_shift"]
     with open(HERE / "synthetic.jsonl", "w", encoding="utf-8") as handle:
-        for case in cases:
+        for case in cases + others:  # the other repairs' cases are kept as they are
             handle.write(json.dumps(case, ensure_ascii=False) + "\n")
     return len(cases)
 
@@ -142,7 +149,91 @@ def summary(outcomes: dict[str, int]) -> str:
 
 
 def false_positives(cases: list[dict], lexicon: Lexicon) -> list[dict]:
-    return [case for case in cases if repair(case["text"], 1, lexicon)[0] != case["text"]]
+    return [case for case in cases if repair(case["damaged"], 1, lexicon)[0] != case["expected"]]
+
+
+def shared_realworld() -> Path | None:
+    """``../shared/realworld`` beside the project (a work tree one level deeper looks two up), if there."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "realworld").is_dir():
+            return base / "shared" / "realworld"
+    return None
+
+
+def prose_checker(realworld: Path):
+    """The acceptance's rule for a changed line (shared/tools/prose_check.py): OpenCC's own t2s,
+    variant characters and letter-spaced runs closed up aside."""
+    sys.path.insert(0, str(realworld.parent / "tools"))
+    import prose_check
+
+    return lambda got, line: prose_check.allowed(got, prose_check.CC.convert(line))
+
+
+def false_positives_on(paths: list[Path], render: bool, allowed) -> tuple[int, int, list[str]]:
+    """Lines ``normalize`` changed beyond what ``allowed`` lets pass, of how many, with the first few:
+    text files as `normalize FILE` reads them, pages rendered as a run reads them (``render``)."""
+    from pipeline.ingest import read_source
+    from pipeline.normalize import normalize_lines
+
+    wrong, total, shown = 0, 0, []
+    for path in paths:
+        lines = read_source(path, blank_ok=True, render=render).lines
+        fixed, _ = normalize_lines(lines)
+        total += len(lines)
+        for number, (line, got) in enumerate(zip(lines, fixed), 1):
+            if not allowed(got, line):
+                wrong += 1
+                shown.append(f"  {path.name}:{number}: {line[:50]!r} -> {got[:50]!r}")
+    return wrong, total, shown
+
+
+# The true encoding (the second field of a file name in realworld/encodings/) as Python decodes it;
+# None for one Python has no codec for, which must be refused by its name.
+_CODECS = {"gb2312": "gb18030", "gbk": "gbk", "gb18030": "gb18030", "big5": "big5hkscs", "hz-gb-2312": "hz",
+           "utf-8": "utf-8", "utf-16": "utf-16", "utf-16le": "utf-16-le", "utf-16be": "utf-16-be", "utf-32": "utf-32",
+           "utf-32le": "utf-32-le", "utf-32be": "utf-32-be", "euc-tw": None}
+
+
+def encoding_results(folder: Path) -> tuple[dict[str, int], list[str]]:
+    """Each file decoded right (the text its true encoding gives), refused naming its encoding, or
+    wrong (another text, or refused for another reason)."""
+    from pipeline.ingest import decode
+    from pipeline.model import PipelineError
+
+    outcomes = dict.fromkeys(("decoded right", "refused by name", "wrong"), 0)
+    failures = []
+    for path in sorted(folder.iterdir()):
+        true = path.name.split("__")[1]
+        data = path.read_bytes()
+        try:
+            text, name, _ = decode(data, path)
+        except PipelineError as error:
+            outcome = "refused by name" if _CODECS.get(true.lower(), "") is None and true in str(error) else "wrong"
+        else:
+            codec = _CODECS.get(true.lower())
+            outcome = "decoded right" if codec and text == data.decode(codec, errors="replace") else "wrong"
+        outcomes[outcome] += 1
+        if outcome == "wrong":
+            failures.append(f"  {path.name}")
+    return outcomes, failures
+
+
+def realworld_measures(show: int) -> None:
+    realworld = shared_realworld()
+    if realworld is None:
+        print("realworld: ../shared/realworld is not here; prose, html and encoding measures skipped")
+        return
+    allowed = prose_checker(realworld)
+    for folder, render in (("prose", False), ("html", True)):
+        wrong, total, shown = false_positives_on(sorted((realworld / folder).iterdir()), render, allowed)
+        print(f"realworld {folder}: {wrong} of {total} lines changed beyond t2s (false positives)")
+        for line in shown[:show]:
+            print(line)
+    outcomes, failures = encoding_results(realworld / "encodings")
+    print("realworld encodings: " + ", ".join(f"{count} {what}" for what, count in outcomes.items())
+          + f" of {sum(outcomes.values())} files")
+    for line in failures[:show]:
+        print(line)
 
 
 def main() -> int:
@@ -153,7 +244,7 @@ def main() -> int:
     if args.regenerate:
         print(f"synthetic.jsonl: {regenerate()} damaged sentences")
     lexicon = Lexicon()
-    cases = load("synthetic.jsonl")
+    cases = [{"damaged": case["damaged"], "clean": case["expected"]} for case in load("synthetic.jsonl")]
     outcomes, failures = repair_rate(cases, lexicon)
     print(f"synthetic: {summary(outcomes)}")
     written, _ = repair_rate(fresh(), lexicon)
@@ -165,6 +256,7 @@ def main() -> int:
     print(f"negative: {len(changed)} of {len(negatives)} changed (false positives)")
     for failure in failures[: args.show]:
         print(json.dumps(failure, ensure_ascii=False))
+    realworld_measures(args.show)
     return 0
 
 

@@ -1,0 +1,84 @@
+"""Text read with the wrong codec (mojibake): UTF-8 shown as GBK, as Big5 and as Windows-1252, undone
+where the document shows it, with a record of how; clean text left alone."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pipeline.normalize import normalize_lines
+
+
+def shown_as(text: str, codec: str) -> str:
+    """``text`` saved as UTF-8 and shown by a tool that decoded it with ``codec``."""
+    return text.encode("utf-8").decode(codec, errors="replace")
+
+
+def narrowed(text: str) -> str:
+    """A full-width to half-width conversion over the shown text (ｇ -> g), as the real pages had."""
+    return "".join(unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" else c for c in text)
+
+
+def test_utf8_shown_as_gbk_comes_back_with_the_full_width_letters_restored():
+    lines = [f"* [{narrowed(shown_as('代码大全', 'gbk'))}](http://example.org/1)",
+             f"## {shown_as('排版', 'gbk')}", f"* {shown_as('使用', 'gbk')}`UTF-8`{shown_as('编码', 'gbk')}"]
+    assert "浠g爜" in lines[0]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == ["* [代码大全](http://example.org/1)", "## 排版", "* 使用`UTF-8`编码"]
+    decision = records[0]
+    assert (decision.kind, decision.line, decision.column) == ("evidence", 1, 4)
+    assert decision.reason.startswith("mojibake_gbk: 4 of 4 runs") and decision.reason.endswith("; applied")
+    first = records[1]
+    assert (first.kind, first.line, first.column, first.before, first.after) == (
+        "mojibake_gbk", 1, 4, narrowed(shown_as("代码大全", "gbk")), "代码大全")
+    assert "half-width letter" in first.reason
+
+
+def test_a_byte_the_decoder_dropped_is_chosen_by_the_words_around_it():
+    """不要在缩进中留下制表符: the decoder dropped a pair it had no character for (inside 要) and
+    replaced the last byte of 符 by U+FFFD; the lexicon's split into words restores both."""
+    data = "不要在缩进中留下制表符".encode("utf-8").replace("要".encode("utf-8")[1:], b"", 1)  # the pair A6 81 dropped
+    shown = data.decode("gbk", errors="replace")
+    assert shown.endswith("绗\ufffd")
+    fixed, records = normalize_lines([shown + "(Tab)", shown_as("使用两个空格作为缩进", "gbk")], explain=True)
+    assert fixed == ["不要在缩进中留下制表符(Tab)", "使用两个空格作为缩进"]
+    assert "chosen by the lexicon" in records[1].reason
+
+
+def test_a_run_that_does_not_come_back_is_frozen_as_read():
+    """On a page that shows the damage, a run that lost more than a search restores is flagged and
+    passes the script stage untouched (its 嶈 and 鍒 stay; converted, nothing could undo them)."""
+    lost = "不要在缩进中留下制表符".encode("utf-8")[:-4].decode("gbk", errors="ignore")[:-2]
+    lines = [shown_as("代码整洁之道", "gbk"), shown_as("重构", "gbk"), lost]
+    fixed, records = normalize_lines(lines)
+    assert fixed == ["代码整洁之道", "重构", lost]
+    flag, = [r for r in records if r.kind == "mojibake_gbk" and r.before == r.after]
+    assert flag.reason.startswith("flagged, left as is") and flag.line == 3
+
+
+def test_utf8_shown_as_big5():
+    lines = [f"{shown_as('建设', 'big5')}, {shown_as('设计', 'big5')}", shown_as("微信", "big5")]
+    assert normalize_lines(lines)[0] == ["建设, 设计", "微信"]
+
+
+def test_utf8_shown_as_windows_1252_through_ftfy():
+    lines = [shown_as("简体中文", "cp1252"), "cafÃ© au lait"]
+    assert lines[0] == "ç®€ä½“ä¸\xadæ–‡"
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == ["简体中文", "café au lait"]
+    repaired = [r for r in records if r.kind == "mojibake_cp1252"]
+    assert [(r.line, r.after) for r in repaired] == [(1, "简体中文"), (2, "é")]
+    assert "sloppy-windows-1252" in repaired[0].reason
+
+
+@pytest.mark.parametrize("line", ["繁體中文與简体中文並存", "鳏寡孤独废疾者皆有所养", "Pékin à côté", "浠 is a character",
+                                  "数据来源：赛迪顾问"])
+def test_clean_text_is_left_alone(line):
+    """Rare characters, accented Latin and a lone rare character are no evidence of misread UTF-8:
+    nothing but the script conversion, and no record of any of the three families."""
+    from pipeline.normalize.script import to_simplified
+
+    fixed, records = normalize_lines([line], explain=True)
+    assert fixed == [to_simplified(line)]
+    assert not [r for r in records if r.kind.startswith("mojibake") or r.kind == "evidence"]
