@@ -10,7 +10,7 @@ records every change. A garbled run of a document that shows the damage, which c
 better tool can still undo it; converted, no one could.
 
 A run is undone only when the result is fluent and the run is not (for Chinese,
-:func:`pipeline.ingest.commonness`, the measure the encoding detection uses; ftfy's own for Latin
+:func:`pipeline.normalize.commonness.commonness`, the measure the encoding detection uses; ftfy's own for Latin
 text), and a document shows the damage when at least a third of its runs that read as garbled come
 back fluent. Clean text is judged on its first runs: a
 document whose first few hundred runs hold no misread one is left alone without reading the rest.
@@ -56,13 +56,13 @@ class Family:
 
 def rare_characters(run: str, simplified: str | None = None) -> bool:
     """Mostly characters everyday Chinese does not use: how a misread UTF-8 run of Chinese reads."""
-    from pipeline.ingest import commonness
+    from pipeline.normalize.commonness import commonness
 
     return commonness(run, simplified) < _GARBLED
 
 
 def everyday_characters(text: str) -> bool:
-    from pipeline.ingest import commonness
+    from pipeline.normalize.commonness import commonness
 
     return commonness(text) >= FLUENT
 
