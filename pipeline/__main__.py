@@ -97,9 +97,10 @@ def _positive_number(text: str) -> float:
 def _normalize(path: Path, explain: bool) -> int:
     from pipeline.ingest import read_source
     from pipeline.normalize import normalize_lines
+    from pipeline.normalize.elsewhere import read_in_document
 
     doc = read_source(path, blank_ok=True, render=False)
-    lines, repairs = normalize_lines(doc.lines, explain=explain)
+    lines, repairs = read_in_document(doc, *normalize_lines(doc.lines, explain=explain), explain=explain)
     out = sys.stdout
     if explain:
         for repair in repairs:

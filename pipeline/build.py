@@ -73,9 +73,21 @@ def build_tables(sources: list, instances: list, corrections, quality: list[Qual
         summaries.update(result.summaries)
     for name in _unpublished(tables, instances):
         del tables[name]
+    notes.extend(_nothing_extracted(readable, tables, taken))
     flag_unread(tables, {s.doc.source_id: unread_spans(s.repairs, s.doc.locations) for s in readable}, quality)
     store.save()
     return tables, summaries, notes
+
+
+def _nothing_extracted(readable: list, tables: dict[str, list[dict]], taken: dict[str, set[str]]) -> list:
+    """A source that gave no table a row (its own, or a copy merged into another source's: the lines a
+    family took) and made no claim is ok, and says it did not contribute."""
+    from pipeline.sources import SourceNote
+
+    used = {source_id for rows in tables.values() for row in rows
+            for source_id in str(row.get("source_id") or row.get("source_ids") or "").split(";")}
+    return [SourceNote(s.doc.source_id, "nothing extracted: no table or claim found") for s in readable
+            if s.doc.source_id not in used and not taken.get(s.doc.source_id)]
 
 
 def _unpublished(tables: dict[str, list[dict]], instances: list) -> list[str]:

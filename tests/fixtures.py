@@ -115,3 +115,27 @@ def table_pdf(path: Path, caption: str, rows: list[tuple[str, ...]], note: str) 
     SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(
         [Paragraph(caption, style), table, Paragraph(note, style)])
     return path
+
+
+def straddling_table_pdf(path: Path, rows: list[tuple[str, ...]], widths: list[float]) -> Path:
+    """A grid-ruled table drawn glyph by glyph with the canvas: each cell's text is right-aligned so that
+    it ends 2 points past its cell's right border, as a number set too wide for its column does; its
+    last glyph touches the next cell, its centre stays in its own."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    register_cjk_font()
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont(CJK_FONT, 10)
+    left, top, height = 60, 760, 20
+    edges = [left + sum(widths[:n]) for n in range(len(widths) + 1)]
+    for n in range(len(rows) + 1):
+        pdf.line(edges[0], top - n * height, edges[-1], top - n * height)
+    for x in edges:
+        pdf.line(x, top, x, top - len(rows) * height)
+    for n, row in enumerate(rows):
+        for text, right in zip(row, edges[1:]):
+            pdf.drawRightString(right + 2, top - n * height - 14, text)
+    pdf.showPage()
+    pdf.save()
+    return path

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from conftest import read_table as read
-from fixtures import CJK_FONT, register_cjk_font
+from fixtures import CJK_FONT, register_cjk_font, text_pdf
 
 OTHER_TOP10 = ["拉萨市", "西宁市", "银川市", "三亚市", "丽江市", "大同市", "黄山市", "北海市", "延安市", "酒泉市"]
 
@@ -87,6 +87,8 @@ def outcome(tmp_path_factory):
     (raw / "gone.txt").symlink_to(raw / "nowhere" / "gone.txt")
     owner_protected_pdf(raw / "protected.pdf", rows)
     sideways_pdf(raw / "sideways.pdf", rows)
+    text_pdf(raw / "bad_fonts.pdf", ["佛佛佛佛佛佛佛佛佛佛佛 4 4 0 6 9 6 1 4 8 5 佛山", "加拿大 TORONTO,CANADA 佛佛",
+                                     "001 釉釉釉 铺地砖无牌 936 平方米"])
     out = tmp_path_factory.mktemp("out")
     return run(raw, out), out
 
@@ -160,6 +162,13 @@ def test_a_source_whose_bytes_cannot_be_read_has_no_hash_and_passes_validation(o
     assert source(out, "gone.txt")["sha256"] == ""
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["sources"]["success"]
+
+
+def test_a_pdf_whose_fonts_give_one_glyph_repeated_is_partial_and_says_to_export_the_text(outcome):
+    _, out = outcome
+    row = source(out, "bad_fonts.pdf")
+    assert row["status"] == "partial" and "one glyph stands where text should be" in row["message"]
+    assert "export the text another way" in row["message"]
 
 
 def test_a_pdf_set_sideways_is_partial_and_says_to_rotate_it(outcome):

@@ -68,6 +68,13 @@ def test_header_whose_prefix_is_no_city_is_not_a_case(gaz):
     assert result.orphans == [("上线社保医保服务", "line 2")]
 
 
+def test_a_document_without_case_studies_has_no_orphans(gaz):
+    """A README's or a newsletter's bullets, with no case header and no domain heading above them, are
+    no case-study bullets: nothing to record."""
+    result = scan(gaz, "## 特点", "* 支持三种分词模式", "* 支持繁体 分词", "- 深圳市的一个例子")
+    assert (result.cases, result.orphans, result.joined_spaces) == ([], [], [])
+
+
 def test_line_wrap_spaces_between_chinese_are_joined(gaz):
     """A space between Chinese characters is a line wrap and is joined; a space next to Latin or digits stays."""
     result = scan(gaz, "宁波市——甬易办惠民服务", "• 市民可 在线办理 5G 业务，　全程网办")

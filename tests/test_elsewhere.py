@@ -4,6 +4,7 @@ source or from other occurrences of the same damaged bytes, each recorded as gbk
 from __future__ import annotations
 
 import hashlib
+import json
 from types import SimpleNamespace
 
 from pipeline.normalize import normalize_lines
@@ -76,3 +77,52 @@ def test_a_pooled_first_byte_does_not_decide_the_rest_of_the_span():
     flagged = list(page.lines)
     read_elsewhere([page])
     assert page.lines == flagged
+
+
+def test_normalize_file_reads_the_same_phrase_elsewhere_in_the_file(tmp_path, capsys):
+    """`normalize FILE` runs the same-document part of the second pass, so it agrees with a run on a
+    file whose flagged span is read from the file itself."""
+    from pipeline.__main__ import main
+
+    prose = _damaged_heading(b"</p>")
+    row = "城市 | " + _damaged_heading("指數前10名".encode("gbk")) + " |"
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join([prose, "城市 | 最具影響力智慧城市指數前10名 |", prose, row]) + "\n", encoding="utf-8")
+    assert main(["normalize", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[3] == "城市 | 最具发展潜力智慧城市指数前10名 |"
+    assert main(["normalize", str(path), "--explain"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["line"], r["before"][:3]) for r in records if r["kind"] == KIND] == [(4, "?jié"[:3])]
+
+
+def test_no_lexicon_is_loaded_when_no_flagged_span_has_evidence_elsewhere(monkeypatch):
+    """A flagged span whose surroundings no clean text holds, and whose damaged bytes occur once: the
+    pass returns before loading the lexicon (about 1.5 s)."""
+    import pipeline.normalize.lexicon as lexicon
+
+    mirror = source("mirror.txt", [simulate("推進慢病專科大數據分中心建設，為公共衛生提供基礎。")])
+    lines, repairs = list(mirror.lines), list(mirror.repairs)
+
+    def refused(*_):
+        raise AssertionError("the lexicon was loaded")
+
+    monkeypatch.setattr(lexicon, "Lexicon", refused)
+    monkeypatch.setattr(lexicon, "default_lexicon", refused)
+    read_elsewhere([mirror, source("other.txt", ["完全无关的一句话。"])])
+    assert (mirror.lines, mirror.repairs) == (lines, repairs)
+
+
+def test_normalised_again_with_the_first_pass_remembered(monkeypatch):
+    """After the pass changed one line, the document is normalised again: the byte damage of the other
+    lines comes from the first pass's records, with no search, and gives what a search gives."""
+    from pipeline.normalize import gbk_shift
+
+    lines = [simulate("前景廣闊。可以說，新型智慧城市建設是必由之路。"), "第二行", simulate("湖北保康县的磷化工产业正在转型。")]
+    _, records = normalize_lines(lines)
+    changed = ["前景廣闊。可以說,新型智慧城市建設是必由之路。", *lines[1:]]
+    expected = normalize_lines(changed)
+    searched = []
+    monkeypatch.setattr(gbk_shift, "_searched", lambda text, evidence: searched.append(text))
+    with gbk_shift.remembered(lines, records):
+        assert normalize_lines(changed) == expected
+    assert searched == []  # line 1 holds no damage now, line 3 is remembered

@@ -351,8 +351,8 @@ def test_a_rerun_takes_each_sources_findings_and_validation_from_the_cache(seed_
     assert run(raw, again) == 0
     searched = []
     original = ranking.find_ranking_tables
-    monkeypatch.setattr(ranking, "find_ranking_tables", lambda lines, locations: searched.append(len(lines))
-                        or original(lines, locations))
+    monkeypatch.setattr(ranking, "find_ranking_tables", lambda lines, *rest: searched.append(len(lines))
+                        or original(lines, *rest))
     monkeypatch.setattr(suites.SuiteRunner, "run", lambda self, pending: pytest.fail(f"suites run for {sorted(pending)}"))
     assert run(raw, again, workers=1) == 0
     assert searched == []
@@ -360,8 +360,8 @@ def test_a_rerun_takes_each_sources_findings_and_validation_from_the_cache(seed_
         assert (again / path.name).read_bytes() == path.read_bytes(), path.name
     (raw / "extra.txt").write_text("排名 | 城市\n1 | 深圳市\n2 | 上海市\n3 | 北京市\n", encoding="utf-8")
     monkeypatch.undo()
-    monkeypatch.setattr(ranking, "find_ranking_tables", lambda lines, locations: searched.append(len(lines))
-                        or original(lines, locations))
+    monkeypatch.setattr(ranking, "find_ranking_tables", lambda lines, *rest: searched.append(len(lines))
+                        or original(lines, *rest))
     run(raw, again)
     assert searched == [4]
     assert len(list((again / ".cache" / "findings").glob("*.entry"))) == 6

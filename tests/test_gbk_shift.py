@@ -145,11 +145,13 @@ def test_a_quotation_closed_by_a_restored_mark():
 
 def test_a_bar_the_shift_produced_does_not_make_the_line_a_table_row():
     """Read one byte off, 江東 gives the bytes of '瓥|': that '|' is inside the damaged run, so the line
-    is prose and the span is repaired; a '|' outside a span still marks a table row."""
+    is prose and the span is repaired; a '|' outside a span still marks a table row, whose cells are read
+    only from place names."""
     damaged = simulate("海口江東新區建設，成效顯著")
     assert "|" in damaged
     assert repair(damaged, 1)[0] == "海口江東新區建設,成效顯著"
-    row = "名稱 | " + damaged
+    assert repair("名稱 | " + damaged, 1)[0] == "名稱 | 海口江東新區建設,成效顯著"  # 海口 from the gazetteer
+    row = "名稱 | " + simulate("上海——“一網統管”")
     assert repair(row, 1)[1][0].reason.startswith("flagged, left as is: a table cell")
 
 
@@ -254,3 +256,38 @@ def test_an_annotation_put_inside_a_character():
     assert repair(damaged, 1)[0] == "最具發展潛力智慧城市</p>"
 
 
+
+
+@pytest.mark.parametrize("clean, drop_private_use, rest", [
+    ("湖北保康县城关镇", False, "then 城关镇"),  # a county after its province, then a town of it
+    ("海南省海口市龍泉鎮(zhèn)、湖南省長沙市", True, "then 龍泉鎮"),  # a city, a town of one of its districts
+    ("5 | 海口市秀英區 | 80.1 |", False, "then 秀英區"),  # a district of the city, in a table cell
+    ("12 | 海南海口市、三亞市 | 72.18 |", False, "the rest of the span by the lexicon"),  # 、 and another city
+])
+def test_a_place_name_at_the_start_of_a_longer_span(clean, drop_private_use, rest):
+    """A span whose first lost byte begins a place name, where places are written (after the province
+    or prefecture, at a cell's or an item's start), and goes on past it: the name is read from the
+    gazetteer by the bytes that survive, the rest as a division under it whose damaged bytes give it
+    back exactly (a private-use pair the decoder dropped included), or by the lexicon."""
+    damaged = simulate(clean, drop_private_use=drop_private_use)
+    assert "??" in damaged
+    text, repairs = repair(damaged, 1, evidence=True)
+    assert text == clean
+    assert "read from the gazetteer" in repairs[0].reason and rest in repairs[0].reason
+
+
+@pytest.mark.parametrize("clean", [
+    "3 | 海口市民众 | 1 |",  # a cell: 海口市 fits, but no division and no clear reading of the rest
+    "他到保康县城关镇",  # the place name follows no province and starts no item
+])
+def test_a_place_name_at_the_start_of_a_span_is_not_enough(clean):
+    damaged = simulate(clean)
+    text, repairs = repair(damaged, 1, evidence=True)
+    assert text == damaged and repairs[0].reason.startswith("flagged")
+
+
+def test_a_cell_whose_place_name_ends_in_an_ascii_byte():
+    """縣 is BF 68: the 'h' after the damaged bytes is the name's last byte, not text after it."""
+    damaged = simulate("3 | 湖北省保康縣 | 80.2 |")
+    assert "悼h |" in damaged
+    assert repair(damaged, 1, evidence=True)[0] == "3 | 湖北省保康縣 | 80.2 |"

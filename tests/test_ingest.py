@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fixtures import (BULLETED_TEXT, ROWS_SIMPLIFIED, SIMPLIFIED_TEXT, TRADITIONAL_TEXT, layout_html,
-                      ranking_html, table_pdf, text_pdf, write)
+                      ranking_html, straddling_table_pdf, table_pdf, text_pdf, write)
 
 from pipeline.ingest import commonness, decode, looks_like_html, read_source, render_html, source_id_for
 from pipeline.model import PipelineError
@@ -244,6 +244,38 @@ def test_pdf_ruled_table_rows_are_tab_separated_between_caption_and_note(tmp_pat
                          "数据来源：赛迪顾问"]
     assert doc.locations == ["page 1 line 1"] + [f"page 1 table 1 row {n}" for n in range(1, 5)] + [
         "page 1 line 2"]
+
+
+def test_pdf_table_cells_are_the_cells_pdfplumber_extracts(tmp_path):
+    """A glyph that only touches a cell (text set 2 points past its border) stays in the cell that
+    holds its centre: every cell is the text pdfplumber's own table extraction gives, not '0 95,585.30'."""
+    import pdfplumber
+
+    rows = [("项目", "本期", "上期"), ("货币资金", "95,585.30", "73,700.00"), ("短期借款", "192,000.00", "0.00"),
+            ("应付账款", "173,500.00", "76,310.00")]
+    path = straddling_table_pdf(tmp_path / "straddling.pdf", rows, [90, 80, 80])
+
+    ours = [line.split("\t") for line, where in zip(*_lines_of(path)) if " table " in where]
+    with pdfplumber.open(path) as pdf:
+        theirs = [[" ".join((cell or "").split()) for cell in row] for row in pdf.pages[0].extract_tables()[0]]
+    assert ours == theirs == [list(row) for row in rows]
+
+
+def _lines_of(path):
+    doc = read_source(path)
+    return doc.lines, doc.locations
+
+
+def test_pdf_whose_font_maps_glyphs_to_one_character_is_partial(tmp_path):
+    """Text that comes out as one glyph repeated (佛佛佛佛…, a font with a broken map to Unicode) is read
+    with a warning that says to export the text another way; a writer's 哈哈哈 is no such thing."""
+    broken = text_pdf(tmp_path / "broken.pdf", ["佛佛佛佛佛佛佛佛佛佛佛 4 4 0 6 9 6", "001 釉釉釉 铺地砖 936 平方米"])
+    fine = text_pdf(tmp_path / "fine.pdf", ["他笑着说：哈哈哈，今年的名单出来了", "1 深圳市 广东省", "2 上海市 上海市"])
+
+    warning, = read_source(broken).warnings
+    assert "page(s) 1 one glyph stands where text should be (佛佛佛佛佛佛佛佛佛佛佛)" in warning
+    assert "export the text another way" in warning
+    assert read_source(fine).warnings == []
 
 
 @pytest.mark.parametrize(

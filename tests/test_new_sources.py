@@ -162,6 +162,10 @@ def layouts_outcome(tmp_path_factory, top100):
         (raw / name).write_text(f"{name}\n排名\t城市\t省份\n" + "\n".join(f"{r}\t{c}\t{p}" for r, c, p in sloppy),
                                 encoding="utf-8")
     (raw / "blank.html").write_text("<html><head></head><body>\n</body></html>", encoding="utf-8")
+    (raw / "notes.txt").write_text("会议纪要\n今天讨论了明年的工作安排。\n下次会议另行通知。\n", encoding="utf-8")
+    (raw / "page_break.txt").write_text("排名\t城市\n1\t拉萨市\n2\t西宁市\n- 9 -\n3\t银川市\n4\t三亚市\n", encoding="utf-8")
+    (raw / "stray_rows.txt").write_text("据报道，今年的榜单略有变化：\n1 深圳市 广东省\n3 上海市 上海市\n其余名次不变。\n",
+                                        encoding="utf-8")
     with zipfile.ZipFile(raw / "list.docx", "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
@@ -179,6 +183,27 @@ def test_more_layouts_are_copies_of_the_top100(layouts_outcome, top100):
     assert sources.loc["split", "status"] == "ok"
     quality = read(out, "data_quality")
     assert "score column" in " ".join(quality[quality.source_id == "scores"]["issue"])
+
+
+def test_every_ranking_row_is_counted_and_a_file_that_gives_nothing_says_so(layouts_outcome):
+    """sources counts the lines that are or look like ranking rows; two row-like lines read into no
+    table make their file partial, each with a data_quality row, while a page number inside a table is
+    recorded and no loss; a file with no table and no claim is ok and says that nothing was extracted."""
+    _, out = layouts_outcome
+    sources = read(out, "sources").set_index("source_id")
+    counts = ["n_rows_seen", "n_rows_read", "n_rows_recorded"]
+    assert sources.loc["ccid2020_whitepaper", counts].astype(int).tolist() == [25, 25, 0]  # 4 groups a line
+    assert sources.loc["stray_rows", counts].astype(int).tolist() == [2, 0, 2]
+    assert sources.loc["stray_rows", "status"] == "partial" and "2 line(s) that look like ranking rows" in \
+        sources.loc["stray_rows", "message"]
+    quality = read(out, "data_quality")
+    stray = quality[(quality.source_id == "stray_rows") & (quality.issue == "ranking row not read")]
+    assert stray[["location", "raw"]].values.tolist() == [["line 2", "1 深圳市 广东省"], ["line 3", "3 上海市 上海市"]]
+    assert sources.loc["page_break", counts].astype(int).tolist() == [5, 4, 1]  # a page number between rows:
+    assert sources.loc["page_break", "status"] == "ok"  # recorded, and no loss
+    assert sources.loc["notes", "status"] == "ok"
+    assert sources.loc["notes", "message"].endswith("nothing extracted: no table or claim found")
+    assert "nothing extracted" not in sources.loc["scores", "message"]
 
 
 def test_a_repost_saved_twice_does_not_outvote_the_white_paper(layouts_outcome, top100):

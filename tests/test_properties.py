@@ -76,3 +76,23 @@ def test_ascii_marks_with_no_damage_beside_them_are_not_read_as_byte_damage(line
     """``?:?`` in a line that shows no shifted characters is not the mirrors' damage (was read 海航)."""
     once = normalize_lines([line])[0]
     assert "海航" not in once[0] and normalize_lines(once)[0] == once
+
+
+CELLS = st.sampled_from(["1", "2", "3", "12", "第1名", "一", "No.1", "2（并列）", "2023", "88.6", "↑3", "-", "并列", "深圳市",
+                         "广东省", "上海", "北京市海淀区", "赫尔辛基(芬兰)", "纽约", "(美国)", "华东", "数字治理", "排名", "城市",
+                         "得分", "序号", "", "加大新兴技术应用,拓展", "**1**", ":---:"])
+ROW_LINES = st.lists(st.tuples(st.lists(CELLS, max_size=7), st.sampled_from(["\t", " | ", " ", "   ", ",", "\u3000", "|"])),
+                     max_size=12).map(lambda rows: [separator.join(cells) for cells, separator in rows])
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=ROW_LINES)
+def test_no_ranking_row_is_lost_without_a_word(lines):
+    """Whatever the lines, every line the row count sees is a row of a table or reported unread."""
+    from pipeline.extract.accounting import count_rows
+    from pipeline.extract.ranking import find_ranking_tables
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    locations = [f"line {i}" for i in range(1, len(lines) + 1)]
+    scan = find_ranking_tables(lines, locations, gazetteer())
+    assert count_rows(lines, locations, scan.tables, set(), {u.location for u in scan.unread}, gazetteer()).lost == []

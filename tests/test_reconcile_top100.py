@@ -117,7 +117,7 @@ def test_province_in_brackets_after_the_city(gaz):
 
     names = ["深圳市（广东省）", "上海市(上海)", "北京市（北京市）", "广州市（广东省）", "南京市（并列）"]
     lines = [f"{rank}. {name}" for rank, name in enumerate(names, start=1)]
-    table, = find_ranking_tables(lines, [f"line {i}" for i in range(1, 6)])
+    table, = find_ranking_tables(lines, [f"line {i}" for i in range(1, 6)], gaz).tables
     quality = []
     found = resolve_table("s", {}, table, gaz, quality)
     assert [(res.city.name, res.province.name) for _, res, _, _ in found.rows] == [

@@ -44,6 +44,18 @@ def test_broken_top_list_fails_with_named_expectations(gaz):
     assert any("every city lies in its province" in line for line in summarise(report))
 
 
+def test_a_ranking_row_lost_without_a_record_fails_the_sources_table():
+    """A source that saw 10 row-like lines, read 8 and recorded 1 lost one: n_rows_lost fails; a source
+    not read (no counts) and one that accounts for every line pass."""
+    base = {"file": "x.txt", "sha256": "0" * 64, "format": "text", "status": "ok"}
+    rows = [dict(base, source_id="lost", n_rows_seen=10, n_rows_read=8, n_rows_recorded=1),
+            dict(base, source_id="whole", n_rows_seen=10, n_rows_read=9, n_rows_recorded=1),
+            dict(base, source_id="failed", status="failed")]
+    report = validate_tables({"sources": to_frame("sources", rows)})
+    outcome, = [o for o in report["tables"]["sources"]["expectations"] if o["kwargs"].get("column") == "n_rows_lost"]
+    assert (outcome["success"], outcome["unexpected_count"]) == (False, 1)
+
+
 def test_unchanged_tables_reuse_their_stored_outcome(gaz, tmp_path, monkeypatch):
     """A second validation of the same table reads the stored outcome (great-expectations not run);
     a changed row is validated afresh."""

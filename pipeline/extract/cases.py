@@ -4,7 +4,9 @@ The domain is the last short heading-like line that names one of the known domai
 政务百强``, ``表 3 2020数字政务百强城市``, a bare ``数字治理``). A header counts when the text before
 ``——`` is a city (``is_city``). Bullets are lines opening with a bullet mark (``-``, ``▶``, ``•``, or
 the ``?`` a mirror's encoding left); they end at the next non-bullet line. Bullets that follow no
-readable header are returned as orphans so the caller can record them.
+readable header are returned as orphans so the caller can record them, but only in a document that
+has case studies (a case header, or a domain heading above the bullet): the bullets of a README or a
+poem belong to no case study, and are no loss.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def find_cases(lines: list[str], locations: list[str], domains: set[str], is_cit
     scan = CaseScan()
     domain = ""
     current: Case | None = None
+    stray: set[str] = set()  # locations of orphans under no domain heading
     for line, location in zip(lines, locations):
         if not line.strip():
             continue
@@ -55,6 +58,8 @@ def find_cases(lines: list[str], locations: list[str], domains: set[str], is_cit
                 scan.joined_spaces.append((location, text, joined))
             if current is None:
                 scan.orphans.append((joined, location))
+                if not domain:
+                    stray.add(location)
             else:
                 current.bullets.append((joined, location))
             continue
@@ -62,4 +67,7 @@ def find_cases(lines: list[str], locations: list[str], domains: set[str], is_cit
         named = [d for d in domains if d in line]
         if len(line.strip()) <= _HEADING_MAX and len(named) == 1:
             domain = named[0]
+    if not scan.cases:  # no case study here: bullets under no domain heading are just bullets
+        scan.orphans = [orphan for orphan in scan.orphans if orphan[1] not in stray]
+        scan.joined_spaces = [joined for joined in scan.joined_spaces if joined[0] not in stray]
     return scan

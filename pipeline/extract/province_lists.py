@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.ranking import split_cells
+from pipeline.extract.cells import split_cells
 
 _LIST_SEPARATOR = re.compile(r"[、，,;；]")
 _HEADER = re.compile(r"省\s*[(（]?\s*区、市|省份|省\s*$|^\s*地区\s*$|province", re.IGNORECASE)

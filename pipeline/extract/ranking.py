@@ -1,317 +1,631 @@
-"""Ranking tables found by shape: lines that are one or more (rank, name[, name]) column groups.
+"""Ranking tables read by the structure of their cells: one mechanism for every layout.
 
-The extractor knows nothing about files or line numbers. It splits each normalised line into cells
-(pipes, tabs, runs of spaces, or single spaces when the ranks prove it is a table), keeps lines whose
-cells form equal-width groups that each start with a rank, and joins consecutive such lines into
-tables. Which column is the city and which the province comes from the header when there is one;
-otherwise reconciliation decides from the content.
+1. Lines become rows of typed cells (pipeline.extract.cells): cut at pipes, tabs, commas or spaces; a
+   list written on one line (``1.深圳市；2.上海市；3.北京市``) gives a row per item, and a table copied
+   one cell per line is folded back into rows.
+2. Rows that hold a rank and a name, one after another, make a block (a page number or a running head
+   may interrupt it); a header line just above it names its columns.
+3. Each column of the block gets a role from its header label and the kinds of its cells.
+4. The roles repeat across a line in column groups — (rank, city[, province][, score]) once, twice,
+   four times: the shortest repeat in which every group holds a rank and a name is the group.
+5. Each line gives one row per group it fills (a last line may fill fewer), with its rank, its place
+   names, the numbers after them (a score) and every other column kept aside (a row number, a year,
+   a change). A line whose ranks the table already holds starts another table.
+6. A line that looks like a ranking row but is read into no table comes back in ``unread`` with the
+   reason, and so does a line inside a table that is not one of its rows.
+
+The extractor knows no file and no line number; which names are cities and which provinces is left to
+reconciliation.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.numerals import NUMERAL_CHARS, as_number
+from pipeline.extract.cells import (EMPTY, INT, NAME, NOTE, PLACES, RANK, RANK_PREFIX, SCORE, YEAR, cell_kind,
+                                    is_rank, looks_like_row, ranking_cells, rank_value)
 
-_RANK = re.compile(rf"^第?(\d{{1,4}}|[{NUMERAL_CHARS}]{{1,5}})(?:名|位|\.|、)?$")
-_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
-_WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
-_RANK_HEADER = re.compile(r"^(?:排名|名次|排序|序号|位次|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)
-_PROVINCE_HEADER = re.compile(r"省|地区|区、市|province", re.IGNORECASE)
-_CITY_HEADER = re.compile(r"城市|市|名称|city|name", re.IGNORECASE)
-# A cell of prose (a numbered heading, a sentence) is not a name.
-_PROSE = re.compile(r"[，。,；;！!？?]")
-_LONGEST_NAME = 40
-# Lines that may interrupt a table (page numbers, running heads) when the ranks carry on after them.
-_MAX_INTERRUPTION = 3
+_MIN_ROWS = 3  # fewer rows than this is a list, not a table
+_MAX_INTERRUPTION = 3  # lines that may interrupt a table (page numbers, running heads) when its ranks carry on
+_NOTE_SHARE = 0.2  # a width that at most this share of a block's lines have is a note, not a column
+_LONGEST_GROUP = 8  # cells of one row written one per line
 
 
 @dataclass
 class RankingRow:
     rank: int
-    fields: list[str]
+    fields: list[str]  # the place names of the row's column group, in column order
     location: str
     raw: str
     group: int
-    extra: list[str] = field(default_factory=list)  # cells beyond the table's width (a note such as 并列)
-    values: list[str] = field(default_factory=list)  # numbers after the names (a score column)
+    extra: list[str] = field(default_factory=list)  # cells beyond the table's columns (a note such as 并列)
+    values: list[str] = field(default_factory=list)  # a score column, or numbers after the names
+    aside: dict[str, str] = field(default_factory=dict)  # other columns by label: 序号, 年份, 变化, a region
+    read_from: list[str] = field(default_factory=list)  # every line the row was read from (one cell per line)
 
 
 @dataclass
 class RankingTable:
     table_no: int
     groups: int
-    width: int
+    width: int  # place names per row
     header: list[str]
     caption: str
     rows: list[RankingRow] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # per place column: its header label, or what it holds
 
     @property
     def location(self) -> str:
         return self.rows[0].location if self.rows else ""
 
     def roles(self) -> list[str]:
-        """Per field of a group: 'city', 'province' or 'unknown', read from the header."""
-        if not self.header:
-            return ["unknown"] * self.width
-        cells = [re.sub(r"[（(][^）)]*[）)]", "", cell) for cell in self.header[1 : 1 + self.width]]  # 城市（省份）
-        roles = []
-        for cell in cells:
-            if _PROVINCE_HEADER.search(cell):
-                roles.append("province")
-            elif _CITY_HEADER.search(cell):
-                roles.append("city")
-            else:
-                roles.append("unknown")
+        """Per place column: 'city', 'province' or 'unknown'."""
+        labels = self.labels or self.header[1:1 + self.width]
+        roles = [_label_role(re.sub(r"[（(][^）)]*[）)]", "", label)) for label in labels]  # 城市（省份）
+        roles = [role if role in ("city", "province") else "unknown" for role in roles]
         return roles + ["unknown"] * (self.width - len(roles))
 
 
-def split_cells(line: str) -> tuple[list[str], str]:
-    """Cells of one line and the separator kind: 'pipe', 'tab', 'comma', 'spaces' or 'space'.
+@dataclass
+class Unread:
+    """A line that looks like a ranking row (or lies inside a table) and was not read as one."""
 
-    Markdown emphasis and links around a cell's text are dropped, full-width digits read as digits,
-    and a rank written ``1、`` or ``1.`` before its name is a cell of its own; a full-width bar (｜), as
-    Chinese input methods type it, separates cells like ``|``."""
-    line = unicodedata.normalize("NFKC", line) if _WIDE_DIGIT.search(line) else line.replace("｜", "|")
-    if "|" in line:
-        cells = [c.strip() for c in line.split("|")]
-        if cells and not cells[0]:
-            cells = cells[1:]
-        kind = "pipe"
-    elif "\t" in line:
-        cells = [c.strip() for c in line.split("\t")]
-        kind = "tab"
-    elif _COMMA_ROW.match(line):
-        cells = [c.strip().strip('"') for c in line.split(",")]
-        kind = "comma"
-    elif _RANK_PREFIX.match(line):
-        cells = _RANK_PREFIX.sub(r"\1 ", line).split()
-        kind = "space"
-    else:
-        cells = [c for c in re.split(r"\s{2,}|\u3000+", line.strip())]
-        kind = "spaces"
-        if len(cells) < 2:
-            cells = line.split()
-            kind = "space"
-    if kind in ("space", "spaces"):
-        cells = [c for c in cells if not _DASH.match(c)]
-    cells = [_unmark(c) for c in cells]
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells, kind
+    location: str
+    raw: str
+    why: str
 
 
-_WIDE_DIGIT = re.compile(r"[０-９]")
-# a comma-separated row: a rank first, or short cells only (城市,排名,省份), never a sentence
-_COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,|^\s*[^,，。；;！？!?]{1,24}(?:,[^,，。；;！？!?]{0,24})+\s*$')
-_RANK_PREFIX = re.compile(
-    rf"^\s*(第?\d{{1,4}}[名位]?|第[{NUMERAL_CHARS}]{{1,5}}[名位])\s*[、.．:：]\s*(?=[^\d\s])")  # not 第二、 (a heading)
-# a bare Chinese numeral before words and single spaces is an outline heading (一 总体情况), not a rank
-_OUTLINE = re.compile(rf"^[{NUMERAL_CHARS}]{{1,5}}$")
-_DASH = re.compile(r"^[-–—－~～]+$")  # "1. 深圳市 - 广东省": a dash between names separates them
-_MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
+@dataclass
+class RankingScan:
+    tables: list[RankingTable] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
 
 
-def _unmark(cell: str) -> str:
-    match = _MARKUP.match(cell)
-    return (match.group(1) or match.group(2)).strip() if match else cell
+def find_ranking_tables(lines: list[str], locations: list[str], gaz=None) -> RankingScan:
+    """Every ranking table in the lines, in document order, and the row-like lines none of them reads."""
+    kind_of = _kind_reader(gaz)
+    typed = _fold_cell_runs(_read_lines(lines, locations, kind_of))
+    nonblank = _nonblank_before(lines)
+    scan = RankingScan(unread=_unfolded(typed))
+    spans: list[tuple[int, int, int]] = []  # (table number, first line, last line) of each table
+    for block in _blocks(typed):
+        layout = _layout(block, kind_of)
+        if isinstance(layout, str):
+            _reject(block.lines, layout)
+            continue
+        for n, part in enumerate(_split(block, layout, nonblank)):
+            why = _not_a_table(part, layout)
+            if why:
+                _reject([entry.line for entry in part], why)
+                continue
+            scan.tables.append(_table(len(scan.tables) + 1, part, layout, block if n == 0 else None, lines))
+            scan.unread.extend(problem for entry in part for problem in entry.problems)
+            spans.append((len(scan.tables), part[0].line.index, part[-1].line.last))
+    scan.unread.extend(_unread_lines(scan, typed, spans, lines, locations))
+    return scan
 
 
-def parse_groups(cells: list[str]) -> list[tuple[int, list[str], list[str]]] | None:
-    """The (rank, fields, scores) groups of a row, or None when the cells are not a ranking row.
-    A number after a group's names is that group's score, set aside: a decimal (1 深圳市 91.7 51 龙岩市),
-    or an integer followed by the next group's rank (1 深圳市 90 11 宁波市)."""
-    if not cells or not _RANK.match(cells[0]):
-        return None
-    groups: list[tuple[int, list[str], list[str]]] = []
-    for k, cell in enumerate(cells):
-        match = _RANK.match(cell)
-        following = cells[k + 1] if k + 1 < len(cells) else ""
-        if match and not (groups and groups[-1][1] and (_RANK.match(following) or _NUMBER.match(following))):
-            groups.append((as_number(match.group(1)), [], []))
-        elif groups[-1][1] and _NUMBER.match(cell):
-            groups[-1][2].append(cell)
-        else:
-            groups[-1][1].append(cell)
-    # The groups before the last fix the width; the last may be shorter (an empty cell, padded) or
-    # longer (a note after it, which the table cuts off and records).
-    width = len(groups[0][1])
-    if not 1 <= width <= 3:
-        return None
-    for index, (_, fields, _) in enumerate(groups):
-        if len(fields) != width:
-            if index != len(groups) - 1 or len(fields) > width + 2:
-                return None
-            fields.extend([""] * (width - len(fields)))
-        if not any(fields):
-            return None
-        for value in fields:
-            if value and (_NUMBER.match(value) or not _WORDY.search(value) or _PROSE.search(value)
-                          or len(value) > _LONGEST_NAME):
-                return None
-    return groups
+def _kind_reader(gaz):
+    """``cell_kind`` with the gazetteer's places, each distinct cell typed once."""
+    from pipeline.reconcile.gazetteer import gazetteer
+    from pipeline.reconcile.places import place_level
+
+    gaz = gaz or gazetteer()
+    kinds: dict[str, str] = {}
+
+    def kind_of(cell: str) -> str:
+        if cell not in kinds:
+            kinds[cell] = cell_kind(cell, lambda text: place_level(text, gaz))
+        return kinds[cell]
+    return kind_of
 
 
-def _rank_first(cells: list[str], column: int) -> list[str]:
-    """The row with its rank cell first, then its names, then its numbers (a score column before the
-    rank, as in 得分,排名,城市, ends up after the names, where it is set aside)."""
-    rest = cells[:column] + cells[column + 1:]
-    return [cells[column], *[c for c in rest if not _NUMBER.match(c)], *[c for c in rest if _NUMBER.match(c)]]
+# 1. Lines as rows of typed cells
+
+@dataclass
+class _Line:
+    """The cells of one line, or of a run of lines holding one cell each, folded into one row."""
+
+    cells: list[str]
+    kinds: list[str]
+    separator: str  # pipe, tab, comma, space (any run of spaces), cells (one cell per line, folded)
+    index: int  # the line it starts on
+    last: int  # the line it ends on
+    locations: list[str]
+    raw: str
+    starts: list[int] | None = None  # display columns of space-separated cells
+    why_not: str = ""  # why the table this line was part of was not kept
+
+    def __post_init__(self) -> None:
+        self.row_like = looks_like_row(self.kinds)  # as read, before any placing of its cells
 
 
-def _one_item_per_line(lines: list[str], locations: list[str]) -> tuple[list[str], list[str]]:
-    """A list written on one line (``1.深圳市；2.上海市；3.北京市``) as one line per item, each keeping
-    the location of the line it came from."""
-    out_lines, out_locations = [], []
-    for line, location in zip(lines, locations):
-        items = [item.strip() for item in _ITEM_SEPARATOR.split(line) if item.strip()]
-        if len(items) >= 3 and all(_RANK_PREFIX.match(item) for item in items):
-            out_lines.extend(items)
-            out_locations.extend([location] * len(items))
-        else:
-            out_lines.append(line)
-            out_locations.append(location)
-    return out_lines, out_locations
-
-
-_ITEM_SEPARATOR = re.compile(r"[；;]")
-
-
-def find_ranking_tables(lines: list[str], locations: list[str]) -> list[RankingTable]:
-    """Every ranking table in the lines, in document order."""
-    if any("；" in line or ";" in line for line in lines):
-        lines, locations = _one_item_per_line(lines, locations)
-    parsed: list[tuple[int, list[tuple[int, list[str]]], tuple]] = []
-    rank_column = 0  # where a header put the rank (城市,排名,省份); rows are read with the rank first
-    for index, line in enumerate(lines):
+def _read_lines(lines: list[str], locations: list[str], kind_of) -> list[_Line]:
+    out = []
+    for index, (line, location) in enumerate(zip(lines, locations)):
         if not line.strip():
             continue
-        cells, kind = split_cells(line)
-        named = [k for k, cell in enumerate(cells) if _RANK_HEADER.match(cell)]
-        if named and len(cells) > 1:  # a header; with several column groups the ranks lead each group
-            rank_column = named[0] if len(named) == 1 else 0
+        for item in _list_items(line):
+            cells, starts, separator = ranking_cells(item)
+            if cells:  # not a line of bare separators (||)
+                out.append(_Line(cells, [kind_of(c) for c in cells], separator, index, index, [location], item, starts))
+    return out
+
+
+_ITEM_SEPARATOR = re.compile(r"[；;，,]|\s+")
+
+
+def _list_items(line: str) -> list[str]:
+    """A list written on one line (``1.深圳市；2.上海市；3.北京市``, ``1.深圳 2.上海 3.北京``) as its
+    items, else the line."""
+    items = [item.strip() for item in _ITEM_SEPARATOR.split(line) if item.strip()]
+    return items if len(items) >= 3 and all(RANK_PREFIX.match(item) for item in items) else [line]
+
+
+def _fold_cell_runs(lines: list[_Line]) -> list[_Line]:
+    """Runs of lines of one cell each, as a web page's table comes out when copied (a rank, a city, a
+    score, each on its own line), folded into rows as long as their header labels, or as the shortest
+    repeat of their kinds."""
+    out: list[_Line] = []
+    run: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and len(line.cells) == 1:
+            run.append(line)
             continue
-        moved = False
-        if rank_column and len(cells) > rank_column and _RANK.match(cells[rank_column]):
-            cells = _rank_first(cells, rank_column)
-        elif rank_column and not _RANK.match(cells[0]):
-            rank_column = 0
-        if (not rank_column and kind != "space" and len(cells) >= 2 and _RANK.match(cells[1])
-                and _WORDY.search(cells[0]) and not _RANK.match(cells[0])):
-            cells, moved = _rank_first(cells, 1), True  # 深圳市,1,广东省 with no header: held to sequential ranks
-        if kind == "space" and cells and _OUTLINE.match(cells[0]):
-            continue
-        values = _trailing_numbers(cells)
-        groups = parse_groups(cells[:len(cells) - len(values)])
-        if groups:
-            parsed.append((index, groups, (len(groups), kind, moved), values))
-    tables: list[list[tuple[int, list, tuple]]] = []
-    ranks_in: list[set[int]] = []  # the ranks each table holds so far
-    for entry in parsed:
-        index, groups, signature, _ = entry
-        ranks = {rank for rank, _, _ in groups}
-        if tables:
-            last_index, last_groups, last_signature, _ = tables[-1][-1]
-            between = [i for i in range(last_index + 1, index) if lines[i].strip()]
-            # Same number of column groups and separator, ranks going on: the same table, even when a
-            # row has an empty last cell or a note after it (the width is settled per table below).
-            # A table may count down (100 to 1): its second row says so, one below the first.
-            # A row on the very next line with ranks the table does not hold yet is the same table in
-            # any order, as in a ranking sorted by province; a rank it holds starts another (1, 2, 3, 1).
-            step = 1 if _ascending(tables[-1], groups[0][0]) else -1
-            continues = signature == last_signature and (
-                (index == last_index + 1 and not ranks & ranks_in[-1])
-                or (step * (groups[0][0] - last_groups[0][0]) >= 0
-                    and (not between
-                         or (len(between) <= _MAX_INTERRUPTION and groups[0][0] == last_groups[0][0] + step))))
-            if continues:
-                tables[-1].append(entry)
-                ranks_in[-1].update(ranks)
-                continue
-        tables.append([entry])
-        ranks_in.append(ranks)
-    found: list[RankingTable] = []
-    for entries in tables:
-        n_groups, kind, moved = entries[0][2]
-        if sum(len(groups) for _, groups, _, _ in entries) < 3:
-            continue
-        if (kind == "space" or moved) and not _sequential(entries):
-            continue
-        header, caption = _header_and_caption(lines, entries[0][0])
-        width = _table_width(entries, header, n_groups)
-        table = RankingTable(len(found) + 1, n_groups, width, header, caption)
-        for index, groups, _, values in entries:
-            for g, (rank, fields, scores) in enumerate(groups):
-                cells = fields + [""] * (width - len(fields))
-                table.rows.append(RankingRow(rank, cells[:width], locations[index], lines[index], g + 1,
-                                             [c for c in cells[width:] if c],
-                                             scores + (values if g == len(groups) - 1 else [])))
-        found.append(table)
-    return found
+        out.extend(_fold(run) if sum(is_rank(one.kinds[0]) for one in run) >= _MIN_ROWS else run)
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
 
 
-_NOTE_SHARE = 0.2  # rows wider than the table: at most this share of them, or the table is that wide
+def _fold(run: list[_Line]) -> list[_Line]:
+    out: list[_Line] = []
+    start = 0
+    while start < len(run):
+        folded, used = _fold_at(run, start)
+        out.extend(folded or [run[start]])
+        start += used or 1
+    return out
 
 
-def _table_width(entries, header: list[str], n_groups: int) -> int:
-    """Fields per column group: the widest width that more than a fifth of the rows have, or more when
-    the header names more columns. Shorter rows are padded with empty cells; the cells of a rare
-    longer row (a note such as 并列) are kept aside, not taken for a column."""
-    widths = Counter(len(groups[0][1]) for _, groups, _, _ in entries)
-    common = max((w for w, n in widths.items() if n > _NOTE_SHARE * len(entries)),
-                 default=widths.most_common(1)[0][0])
-    named = len(header) // n_groups - 1 if header and len(header) % n_groups == 0 else 0
-    return max(common, min(named, max(widths)))
+def _fold_at(run: list[_Line], start: int) -> tuple[list[_Line], int]:
+    """The rows (with their header) folded from ``start`` on, and how many lines they take; none when
+    fewer than three rows fold."""
+    labels = _leading_labels(run[start:start + _LONGEST_GROUP])
+    body = run[start + len(labels):]
+    period = len(labels) or _cell_period([line.kinds[0] for line in body])
+    chunks = _matching_chunks(body, period) if period else []
+    if len(chunks) < _MIN_ROWS:
+        return [], 0
+    folded = [_joined(chunk) for chunk in ([labels] if labels else []) + chunks]
+    return folded, len(labels) + sum(len(chunk) for chunk in chunks)
 
 
-def _trailing_numbers(cells: list[str]) -> list[str]:
-    """Numbers at the end of a row after a rank and a name (``1,深圳市,广东省,89.7``): a score
-    column, kept beside the row rather than read as another rank or making the row no ranking."""
-    end = len(cells)
-    while end > 2 and _NUMBER.match(cells[end - 1]):
-        end -= 1
-    return cells[end:] if end < len(cells) and _WORDY.search(cells[end - 1]) else []
-
-
-def _ascending(entries, next_rank: int) -> bool:
-    """Whether the table ``entries`` begin counts up: it does unless its second row is one below its first."""
-    first = entries[0][1][0][0]
-    second = entries[1][1][0][0] if len(entries) > 1 else next_rank
-    return second != first - 1
-
-
-def _sequential(entries) -> bool:
-    """Single-space rows count only when every column group's ranks go up by one line after line, but
-    for a tied rank: the same rank again, then a skip past it (5, 5, 7)."""
-    if len(entries) < 3:
-        return False
-    # a table's rows all have the same number of groups: it is part of the signature they share
-    groups = list(zip(*[[rank for rank, _, _ in groups] for _, groups, _, _ in entries]))
-    for ranks in groups:
-        if len(ranks) > 1 and ranks[1] < ranks[0]:  # a table counting down reads the same upwards
-            ranks = ranks[::-1]
-        steps = [b - a for a, b in zip(ranks, ranks[1:])]
-        for before, step in zip([1, *steps], steps):
-            if not (step == 1 or step == 0 or (step >= 2 and before == 0)):
-                return False
-    return True
-
-
-def _header_and_caption(lines: list[str], first: int) -> tuple[list[str], str]:
-    """The header row just above a table (cells, when its first cell names the rank) and the caption above that."""
-    above = [i for i in range(first - 1, max(first - 6, -1), -1) if lines[i].strip()]
-    header: list[str] = []
-    caption = ""
-    for position, i in enumerate(above[:2]):
-        cells, _ = split_cells(lines[i])
-        if not header and cells and _RANK_HEADER.match(cells[0]):
-            header = cells
-            rest = above[position + 1 :]
-            caption = lines[rest[0]].strip() if rest else ""
+def _leading_labels(lines: list[_Line]) -> list[_Line]:
+    """Header labels one per line (排名, 城市, 得分), when they name a rank column."""
+    labels = []
+    for line in lines:
+        if not _label_role(line.cells[0]):
             break
-    if not header and above:
-        caption = lines[above[0]].strip()
-    return header, caption
+        labels.append(line)
+    return labels if len(labels) >= 2 and any(_label_role(line.cells[0]) == RANK for line in labels) else []
+
+
+def _cell_period(kinds: list[str]) -> int:
+    """The shortest length at which the kinds repeat, with a rank and a place in each repeat, or 0."""
+    for period in range(2, _LONGEST_GROUP + 1):
+        chunks = [kinds[k:k + period] for k in range(0, period * _MIN_ROWS, period)]
+        if len(chunks[-1]) == period and _holds_rank_and_place(chunks[0]) and _alike(chunks):
+            return period
+    return 0
+
+
+def _matching_chunks(lines: list[_Line], period: int) -> list[list[_Line]]:
+    """Consecutive chunks of ``period`` lines whose kinds match the first chunk's; a last chunk may be
+    shorter (a copy cut short)."""
+    matching: list[list[_Line]] = []
+    for k in range(0, len(lines), period):
+        chunk = lines[k:k + period]
+        kinds = [line.kinds[0] for line in chunk]
+        if not _holds_rank_and_place(kinds) or matching and not _alike([[l.kinds[0] for l in matching[0]], kinds]):
+            break
+        matching.append(chunk)
+    return matching
+
+
+def _joined(lines: list[_Line]) -> _Line:
+    return _Line([line.cells[0] for line in lines], [line.kinds[0] for line in lines], "cells", lines[0].index,
+                 lines[-1].last, [line.locations[0] for line in lines], " | ".join(line.raw.strip() for line in lines))
+
+
+def _unfolded(lines: list[_Line]) -> list[Unread]:
+    """A table left one cell per line (ranks each followed by a place, three times or more) that did
+    not fold: said once, at its first rank."""
+    pairs = [a for a, b in zip(lines, lines[1:]) if len(a.cells) == 1 and is_rank(a.kinds[0]) and b.kinds[0] in PLACES]
+    if len(pairs) < _MIN_ROWS:
+        return []
+    return [Unread(pairs[0].locations[0], pairs[0].raw, (
+        "a table written one cell per line (ranks and places on lines of their own) that does not fold into rows "
+        "of one length; save it as a table with one row per rank and run again"))]
+
+
+# 2. Blocks: runs of lines that hold a rank and a name
+
+@dataclass
+class _Block:
+    separator: str
+    lines: list[_Line]
+    header: list[str]
+    header_index: int  # the header's line, or the first row's when there is none
+
+
+def _blocks(lines: list[_Line]) -> list[_Block]:
+    """Runs of lines that hold a rank and a name, with the same separator, at most a few other lines
+    between them; each with the header line just above it (a markdown rule or one more line between)."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    header: _Line | None = None
+    since_header = since_row = 0
+    for line in lines:
+        if _is_header(line):
+            current, header, since_header = None, line, 0
+        elif _holds_row(line):
+            if current is None or current.separator != line.separator or since_row > _MAX_INTERRUPTION:
+                current = _Block(line.separator, [], [], line.index)
+                if header is not None and since_header <= 1:
+                    current.header, current.header_index = header.cells, header.index
+                blocks.append(current)
+            current.lines.append(line)
+            header, since_row = None, 0
+        elif not _is_rule(line):
+            since_header += 1
+            since_row += 1
+    return blocks
+
+
+def _holds_row(line: _Line) -> bool:
+    return len(line.cells) >= 2 and any(is_rank(k) for k in line.kinds) and any(
+        k in PLACES or k == NAME for k in line.kinds)
+
+
+def _is_header(line: _Line) -> bool:
+    return len(line.cells) >= 2 and any(_label_role(c) == RANK for c in line.cells) and not any(
+        is_rank(k) or k in PLACES for k in line.kinds)
+
+
+def _is_rule(line: _Line) -> bool:
+    return all(kind == EMPTY for kind in line.kinds)  # |---|---| under a markdown header
+
+
+_LABELS = [
+    (RANK, re.compile(r"^(?:排名|名次|排序|排行|排位|位次|序号|rank(?:ing)?|no\.?|#)$", re.IGNORECASE)),
+    (SCORE, re.compile(r"得分|分数|分值|指数|评分|总分|score|index", re.IGNORECASE)),
+    (YEAR, re.compile(r"^(?:年份|年度|year)$", re.IGNORECASE)),
+    (NOTE, re.compile(r"变化|升降|变动|较上年|change", re.IGNORECASE)),
+    ("province", re.compile(r"省|地区|区、市|province", re.IGNORECASE)),
+    ("city", re.compile(r"城市|市|名称|city|name", re.IGNORECASE)),
+]
+_ROW_NUMBER = re.compile(r"^(?:序号|编号)$")
+
+
+def _label_role(label: str) -> str:
+    """What a header label names: a rank, a score, a year, a change (note), a province or a city."""
+    return next((role for role, pattern in _LABELS if pattern.search(label.strip())), "")
+
+
+# 3. and 4. Column roles, and the group they repeat in
+
+_ASIDE = {INT: "number", NAME: "text", YEAR: "year", NOTE: "note"}  # a column set aside, named for what it holds
+
+
+@dataclass
+class _Layout:
+    width: int  # cells a full line holds
+    period: int  # cells per column group
+    rank: int  # where a group's rank is
+    names: list[int]  # where its place names are
+    values: list[int]  # a score column, or numbers after the names
+    aside: dict[int, str]  # every other column, by its label or what it holds
+    labels: list[str]  # per place column: its header label, or what it holds (city, province)
+    trusted: bool  # separators and header fix the columns; otherwise the ranks must run in sequence
+
+    @property
+    def groups(self) -> int:
+        return -(-self.width // self.period)
+
+
+def _layout(block: _Block, kind_of) -> _Layout | str:
+    """The block's columns and their roles, or why it is no ranking table."""
+    width = _common_width(block)
+    _align_spaced(block, width, kind_of)
+    labels = (block.header + [""] * width)[:width]
+    roles = _column_roles(block, labels)
+    period = _period(roles)
+    if not period:
+        return "its columns do not repeat in groups that each hold a rank and a name"
+    group, labels = roles[:period], labels[:period]
+    if "place" not in group:
+        return "its names are not places the gazetteer or the world list knows"
+    rank = _rank_column(group)
+    names, values, aside = _other_columns(group, labels, rank)
+    named = [labels[j] if _label_role(labels[j]) in ("city", "province") else _place_role(block, j) for j in names]
+    trusted = block.separator in ("pipe", "tab", "comma") and (rank == 0 or _label_role(labels[rank]) == RANK)
+    return _Layout(width, period, rank, names, values, aside, named, trusted)
+
+
+def _common_width(block: _Block) -> int:
+    """Cells per line: the most that more than a fifth of the lines hold, or as many as the header names
+    when some line fills them; a last column of notes (并列) that at most half the lines fill is no
+    column but a note on each of those rows."""
+    widths = Counter(len(line.cells) for line in block.lines)
+    common = max((w for w, n in widths.items() if n > _NOTE_SHARE * len(block.lines)),
+                 default=widths.most_common(1)[0][0])
+    width = max(common, min(len(block.header), max(widths)))
+    while width > min(widths) and width > len(block.header) and _only_notes(block, width - 1):
+        width -= 1
+    return width
+
+
+def _column_kinds(block: _Block, column: int) -> list[str]:
+    return [line.kinds[column] for line in block.lines if column < len(line.kinds)]
+
+
+def _only_notes(block: _Block, column: int) -> bool:
+    kinds = _column_kinds(block, column)
+    return all(kind in (NOTE, EMPTY) for kind in kinds) and len(kinds) <= len(block.lines) / 2
+
+
+def _align_spaced(block: _Block, width: int, kind_of) -> None:
+    """Space-separated lines with fewer cells than the block's columns (an empty cell in the middle),
+    placed by display column: each cell goes to the column whose start, on the lines that fill every
+    column, is nearest. A long name that pushes the next cell keeps the cell count and needs nothing."""
+    spaced = [line for line in block.lines if line.starts is not None]
+    full = [line.starts for line in spaced if len(line.cells) == width]
+    columns = [statistics.median(starts[j] for starts in full) for j in range(width)] if full else []
+    for line in spaced:
+        if columns and len(line.cells) < width:
+            line.cells = _placed(line.cells, line.starts, columns)
+            line.kinds = [kind_of(c) for c in line.cells]
+
+
+def _placed(cells: list[str], starts: list[int], columns: list[float]) -> list[str]:
+    placed = [""] * len(columns)
+    column = 0
+    for cell, start in zip(cells, starts):
+        column = min(range(column, len(columns)), key=lambda j: abs(columns[j] - start))
+        placed[column] = f"{placed[column]} {cell}".strip()
+    return placed
+
+
+_CATEGORY = {kind: "place" for kind in PLACES}
+_PREFERRED = {c: n for n, c in enumerate(["place", NAME, RANK, INT, SCORE, YEAR, NOTE])}  # of two as common
+
+
+def _column_roles(block: _Block, labels: list[str]) -> list[str]:
+    """Each column's role: what its header label names (a rank, a score, a year, a change), else the
+    kind most of its cells hold; 序号 beside 排名 is a row number."""
+    ranked = any(_label_role(label) == RANK and not _ROW_NUMBER.match(label) for label in labels)
+    return [_header_role(label, ranked) or _content_role(block, j) for j, label in enumerate(labels)]
+
+
+def _header_role(label: str, ranked: bool) -> str:
+    role = _label_role(label)
+    if role == RANK and ranked and _ROW_NUMBER.match(label):
+        return "row number"
+    return role if role in (RANK, SCORE, YEAR, NOTE) else ""
+
+
+def _content_role(block: _Block, column: int) -> str:
+    counted = Counter(_CATEGORY.get(kind, kind) for kind in _column_kinds(block, column) if kind != EMPTY)
+    return max(counted, key=lambda c: (counted[c], -_PREFERRED.get(c, len(_PREFERRED)))) if counted else EMPTY
+
+
+def _period(roles: list[str]) -> int:
+    """The shortest group of columns that repeats across the roles, each group with a rank and a name."""
+    for period in range(1, len(roles) + 1):
+        groups = [roles[k:k + period] for k in range(0, len(roles), period)]
+        if all(_holds_rank_and_name(g) for g in groups) and _alike(groups):
+            return period
+    return 0
+
+
+def _rank_column(group: list[str]) -> int:
+    """A group's rank: the column its header or its cells mark as ranks (第1名), else the number nearest
+    before the first name, else the first number after it (城市,排名,省份)."""
+    first_name = _first_name(group)
+    marked = [j for j, role in enumerate(group) if role == RANK]
+    before = [j for j in range(first_name) if group[j] == INT]
+    after = [j for j in range(first_name, len(group)) if group[j] == INT]
+    return (marked or before[-1:] or after)[0]
+
+
+def _other_columns(group: list[str], labels: list[str], rank: int) -> tuple[list[int], list[int], dict[int, str]]:
+    """(place columns, value columns, columns set aside): a score anywhere and a number after the names
+    are values; a row number, a year, a change or a word that is no place is set aside."""
+    first_name = _first_name(group)
+    names, values, aside = [], [], {}
+    for j, role in enumerate(group):
+        if j == rank or role == EMPTY:
+            continue
+        if role == "place":
+            names.append(j)
+        elif role == SCORE or (role == INT and j > first_name):
+            values.append(j)
+        else:
+            aside[j] = labels[j] or _ASIDE.get(role, role)
+    return names, values, aside
+
+
+def _first_name(group: list[str]) -> int:
+    return next(j for j, role in enumerate(group) if role in ("place", NAME))
+
+
+def _holds_rank_and_name(roles: list[str]) -> bool:
+    return any(r in (RANK, INT) for r in roles) and any(r in ("place", NAME) for r in roles)
+
+
+def _holds_rank_and_place(kinds: list[str]) -> bool:
+    return any(is_rank(k) for k in kinds) and any(k in PLACES for k in kinds)
+
+
+_ALIKE = [{RANK, INT}, {INT, SCORE}, {"place", NAME}, PLACES | {NAME}]
+
+
+def _alike(groups: list[list[str]]) -> bool:
+    """Whether every group's roles (or kinds) match the first group's, column by column: ranks and
+    numbers, numbers and scores, places and names go together, and an empty cell matches anything."""
+    return all(a == b or EMPTY in (a, b) or any({a, b} <= alike for alike in _ALIKE)
+               for group in groups[1:] for a, b in zip(groups[0], group))
+
+
+def _place_role(block: _Block, column: int) -> str:
+    """'province' for a column of mostly provinces, else 'city' (a municipality is either)."""
+    levels = Counter(_column_kinds(block, column))
+    return "province" if levels["province"] > levels["city"] + levels["county"] else "city"
+
+
+# 5. Rows from the groups, tables from the rows
+
+@dataclass
+class _Entry:
+    line: _Line
+    rows: list[RankingRow]
+    problems: list[Unread]  # column groups of the line that hold no rank and name
+
+
+def _split(block: _Block, layout: _Layout, nonblank: list[int]) -> list[list[_Entry]]:
+    """The block's lines as tables: a line whose ranks the table already holds (not a tie with the line
+    before) starts another, and so does one after an interruption unless its rank carries on from the
+    line before, up or down."""
+    parts: list[list[_Entry]] = []
+    held: set[int] = set()
+    for line in block.lines:
+        entry = _rows_of(line, layout)
+        if not entry.rows:
+            continue
+        ranks = {row.rank for row in entry.rows}
+        if parts and not _restarts(parts[-1], entry, ranks & held, nonblank):
+            parts[-1].append(entry)
+            held |= ranks
+        else:
+            parts.append([entry])
+            held = set(ranks)
+    return parts
+
+
+def _restarts(part: list[_Entry], entry: _Entry, repeated: set[int], nonblank: list[int]) -> bool:
+    previous = part[-1]
+    rank, last = entry.rows[0].rank, previous.rows[0].rank
+    first = part[0].rows[0].rank
+    second = part[1].rows[0].rank if len(part) > 1 else rank
+    step = -1 if second == first - 1 else 1  # a table counting down says so with its second line
+    interrupted = nonblank[entry.line.index] - nonblank[previous.line.last] > 1
+    return bool(repeated) and rank != last or interrupted and rank != last + step
+
+
+def _rows_of(line: _Line, layout: _Layout) -> _Entry:
+    """One row per column group the line fills (a group of empty cells is no row); cells past the
+    table's columns are kept on the line's last row."""
+    entry = _Entry(line, [], [])
+    for g in range(layout.groups):
+        cells = line.cells[g * layout.period:(g + 1) * layout.period]
+        if any(cells):
+            read = _group_row(line, g, cells + [""] * (layout.period - len(cells)), layout)
+            (entry.rows if isinstance(read, RankingRow) else entry.problems).append(read)
+    if entry.rows:
+        entry.rows[-1].extra = [c for c in line.cells[layout.width:] if c]
+    return entry
+
+
+def _group_row(line: _Line, g: int, cells: list[str], layout: _Layout) -> RankingRow | Unread:
+    """The row one column group holds, or what is wrong with it (a rank and no name, or no rank)."""
+    names = [cells[j] for j in layout.names]
+    kind = line.kinds[g * layout.period + layout.rank] if cells[layout.rank] else EMPTY
+    if not is_rank(kind) or not any(names):
+        held = " | ".join(filter(None, cells))
+        return Unread(line.locations[0], line.raw, f"column group {g + 1} of a ranking row holds no rank and name: {held}")
+    return RankingRow(rank_value(cells[layout.rank]), names, line.locations[0], line.raw, g + 1,
+                      values=[cells[j] for j in layout.values if cells[j]],
+                      aside={label: cells[j] for j, label in layout.aside.items() if cells[j]},
+                      read_from=list(line.locations))
+
+
+def _not_a_table(part: list[_Entry], layout: _Layout) -> str:
+    """Why a run of rows is not kept as a table, or ''."""
+    rows = sum(len(entry.rows) for entry in part)
+    if rows < _MIN_ROWS:
+        return f"{rows} row(s) together, fewer than the {_MIN_ROWS} a table needs"
+    if not layout.trusted and not _sequential(part, layout.groups):
+        return "its ranks do not run in sequence, which a table needs when no separators or header fix its columns"
+    return ""
+
+
+def _sequential(part: list[_Entry], groups: int) -> bool:
+    """Three lines or more, and in each column group ranks that run in sequence."""
+    return len(part) >= _MIN_ROWS and all(
+        _in_sequence([row.rank for entry in part for row in entry.rows if row.group == g]) for g in range(1, groups + 1))
+
+
+def _in_sequence(ranks: list[int]) -> bool:
+    """Ranks that go up (or down) by one, but for a tie: the same rank again, then a skip past it (5, 5, 7)."""
+    if len(ranks) > 1 and ranks[1] < ranks[0]:  # a table counting down reads the same upwards
+        ranks = ranks[::-1]
+    steps = [b - a for a, b in zip(ranks, ranks[1:])]
+    return all(step in (0, 1) or (step >= 2 and before == 0) for before, step in zip([1, *steps], steps))
+
+
+def _table(number: int, part: list[_Entry], layout: _Layout, block: _Block | None, lines: list[str]) -> RankingTable:
+    """The table of a part; ``block`` when it is the block's first, which the header and caption above
+    the block describe."""
+    header = block.header if block else []
+    caption = _caption(lines, block.header_index) if block else ""
+    rows = [row for entry in part for row in entry.rows]
+    return RankingTable(number, layout.groups, len(layout.names), header, caption, rows, layout.labels)
+
+
+def _reject(lines: list[_Line], why: str) -> None:
+    for line in lines:
+        line.why_not = why
+
+
+def _caption(lines: list[str], first: int) -> str:
+    """The nearest non-blank line above the header (or above the first row when there is none)."""
+    return next((lines[i].strip() for i in range(first - 1, max(first - 6, -1), -1) if lines[i].strip()), "")
+
+
+def _nonblank_before(lines: list[str]) -> list[int]:
+    """For each line, how many non-blank lines come before it (to count the lines between two rows)."""
+    counts, total = [], 0
+    for line in lines:
+        counts.append(total)
+        total += bool(line.strip())
+    return counts
+
+
+# 6. What was not read
+
+def _unread_lines(scan: RankingScan, rows: list[_Line], spans: list[tuple[int, int, int]], lines: list[str],
+                  locations: list[str]) -> list[Unread]:
+    """Every line inside a table that is not one of its rows, and every line that looks like a ranking
+    row and is in no table, with the reason (once per line)."""
+    said = {location for table in scan.tables for row in table.rows for location in row.read_from}
+    said.update(u.location for u in scan.unread)
+    inside = [Unread(locations[i], lines[i], f"a line inside ranking table {number} that is not one of its rows")
+              for number, first, last in spans for i in range(first, last + 1) if lines[i].strip()]
+    inside = [u for u in inside if u.location not in said]
+    said.update(u.location for u in inside)
+    return inside + _rows_in_no_table(rows, said)
+
+
+def _rows_in_no_table(rows: list[_Line], said: set[str]) -> list[Unread]:
+    unread = []
+    for line in rows:
+        if line.locations[0] not in said and line.row_like:
+            why = line.why_not or "a single line, not part of a table"
+            unread.append(Unread(line.locations[0], line.raw, f"looks like a ranking row but is in no table: {why}"))
+            said.add(line.locations[0])
+    return unread

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.extract.ranking import split_cells
+from pipeline.extract.cells import split_cells
 
 
 @dataclass

@@ -22,6 +22,7 @@ import math
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.model import Repair
 from pipeline.normalize import gbk_shift
@@ -29,6 +30,7 @@ from pipeline.normalize.columns import StageMaps, placed
 
 KIND = "gbk_shift_elsewhere"
 _MIN_OCCURRENCES = 2
+_WINDOW = 64  # characters before a span whose annotations are removed to find the clean ones next to it
 
 
 @dataclass
@@ -40,12 +42,18 @@ class _Flagged:
     start: int
     record: Repair
 
+    @property
+    def place(self) -> tuple[int, int, int]:
+        return self.source, self.line, self.start
 
-def read_elsewhere(sources: list) -> None:
+
+def read_elsewhere(sources: list, explain: bool = False) -> None:
     """Read the flagged byte-damage spans of ``sources`` again with evidence from all of them. Each
     source has ``doc`` (its ``file``, ``sha256`` and ``lines`` as read), ``lines`` (normalised) and
-    ``repairs``; those with a span read get new ``lines`` and ``repairs``. Copies of the same bytes are
-    read once and count once."""
+    ``repairs``; those with a span read get new ``lines`` and ``repairs`` (normalised again with
+    ``explain``). Copies of the same bytes are read once and count once. The lexicon is loaded only
+    when a flagged span has evidence to be read with: its surroundings in clean text, or its damaged
+    bytes elsewhere."""
     unique: dict[str, object] = {}
     for source in sources:
         if source.doc is not None:
@@ -55,27 +63,75 @@ def read_elsewhere(sources: list) -> None:
                if r.kind == "gbk_shift" and r.before == r.after and _found(d.doc.lines, r)]
     if not flagged:
         return
-    from pipeline.normalize.lexicon import Lexicon, default_lexicon
-
     references = _References(documents)
-    with_references = Lexicon()
-    with_references.reference_grams = references.grams
+    near_clean = [span for span in flagged if references.near(_line(documents, span), span.start)]
+    groups = _occurrence_groups(documents, flagged)
+    if not near_clean and not groups:
+        return
+    readers = _Readers(references)
     readings: dict[int, list[Repair]] = defaultdict(list)
-    left = []
-    for span in flagged:
-        found = _from_clean_text(documents, span, references, with_references, default_lexicon())
-        if found is None:
-            left.append(span)
-        else:
+    read: set[tuple[int, int, int]] = set()
+    for span in near_clean:
+        found = _from_clean_text(documents, span, references, readers)
+        if found is not None:
             readings[span.source].append(found)
-    for span, found in _from_occurrences(documents, left, default_lexicon(), with_references, references):
+            read.add(span.place)
+    for span, found in _from_occurrences(documents, groups, read, readers, references):
         readings[span.source].append(found)
     for index, records in readings.items():
-        _apply(documents[index], records)
+        _apply(documents[index], records, explain)
     for source in sources:
         if source.doc is not None and unique[source.doc.sha256] is not source:
             twin = unique[source.doc.sha256]
             source.lines, source.repairs = twin.lines, twin.repairs
+
+
+@dataclass
+class _Alone:
+    doc: object
+    lines: list[str]
+    repairs: list[Repair]
+
+
+def read_in_document(doc, lines: list[str], repairs: list[Repair], explain: bool = False) -> tuple[list[str], list[Repair]]:
+    """The second pass over one document normalised alone (``normalize FILE``): its flagged spans read
+    from its own clean text and from other occurrences of their damaged bytes in it, as a run reads
+    them with every source."""
+    alone = _Alone(doc, lines, repairs)
+    read_elsewhere([alone], explain)
+    return alone.lines, alone.repairs
+
+
+def _line(documents: list, span: _Flagged) -> str:
+    return documents[span.source].doc.lines[span.line - 1]
+
+
+class _Readers:
+    """The lexicons the pass reads with, loaded on first use (about 1.5 s), and the readings of spans
+    by the lexicon alone, each made once however many times the pass asks."""
+
+    def __init__(self, references: _References):
+        self._references = references
+        self._alone: dict[tuple[str, int], object] = {}
+
+    @cached_property
+    def plain(self):
+        from pipeline.normalize.lexicon import default_lexicon
+
+        return default_lexicon()
+
+    @cached_property
+    def with_references(self):
+        from pipeline.normalize.lexicon import Lexicon
+
+        lexicon = Lexicon()
+        lexicon.reference_grams = self._references.grams
+        return lexicon
+
+    def alone(self, line: str, start: int):
+        if (line, start) not in self._alone:
+            self._alone[line, start] = gbk_shift.read_span(line, start, self.plain)
+        return self._alone[line, start]
 
 
 def _found(lines: list[str], record: Repair) -> bool:
@@ -112,6 +168,29 @@ class _References:
                         if gram not in self.where:
                             self.grams.add(gram)
                             self.where[gram] = (document.doc.file, number)
+        self._heads = {gram[:-1] for gram in self.grams}
+        self._tails = {gram[1:] for gram in self.grams}
+
+    def near(self, line: str, start: int) -> bool:
+        """Whether the clean text may hold the phrase of the span at line[start]: the characters just
+        before it followed by any, or any followed by those read in step just after its first lost one;
+        a side too short to tell counts as holding it. A reading from clean text needs an n-gram of it
+        there, so a span with neither is not read (nor the lexicon loaded for it)."""
+        from pipeline.normalize.lexicon import REFERENCE_N, simplify_chars
+
+        before = _clean_before(line, start)
+        after = simplify_chars(gbk_shift.read_in_step(line, start))[:REFERENCE_N - 1]
+        if len(before) < REFERENCE_N - 1 or len(after) < REFERENCE_N - 1:
+            return True
+        return before in self._heads or after in self._tails
+
+
+def _clean_before(line: str, start: int) -> str:
+    """The clean characters just before line[start] an n-gram holding its first one may take, in
+    Simplified, annotations removed."""
+    from pipeline.normalize.lexicon import REFERENCE_N, simplify_chars
+
+    return simplify_chars(gbk_shift.without_annotations(line[max(0, start - _WINDOW):start]))[-(REFERENCE_N - 1):]
 
 
 def _cut_out(line: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -123,17 +202,19 @@ def _cut_out(line: str, spans: list[tuple[int, int]]) -> list[str]:
     return pieces
 
 
-def _from_clean_text(documents, span: _Flagged, references: _References, with_references, plain) -> Repair | None:
+def _from_clean_text(documents, span: _Flagged, references: _References, readers: _Readers) -> Repair | None:
     """The span's reading where reference text decides it: read with the clean text's n-grams, one
-    reading clearly wins that does not win without them, and an n-gram of it holding a restored
-    character is in the clean text."""
-    line = documents[span.source].doc.lines[span.line - 1]
-    read = gbk_shift.read_span(line, span.start, with_references)
+    reading clearly wins, and an n-gram of it holding a restored character is in the clean text. In a
+    table row, where the first pass reads cells by place names only, the reading must also be one the
+    lexicon alone would not make: the reason the cell was flagged still holds for those."""
+    line = _line(documents, span)
+    read = gbk_shift.read_span(line, span.start, readers.with_references)
     if read is None or read.chosen is None or read.start != span.start:
         return None
-    alone = gbk_shift.read_span(line, span.start, plain)
-    if alone is not None and alone.chosen == read.chosen:
-        return None  # the lexicon alone reads it: the reason it was flagged (a table cell) still holds
+    if gbk_shift.in_table_row(gbk_shift.table_separators(line), read.start, read.end):
+        alone = readers.alone(line, span.start)
+        if alone is not None and alone.chosen == read.chosen:
+            return None
     where = _supporting(line, span.start, read, references)
     if not where:
         return None
@@ -147,7 +228,7 @@ def _supporting(line: str, start: int, read, references: _References, skip: int 
     such n-gram, None when there is none, False when a restored character has none."""
     from pipeline.normalize.lexicon import CJK, REFERENCE_N, simplify_chars
 
-    before = simplify_chars(gbk_shift.without_annotations(line[:start]))[-(REFERENCE_N - 1):]
+    before = _clean_before(line, start)
     # the reading and what follows it, joined first: a restored '(' may open an annotation there
     reading = simplify_chars(gbk_shift.without_annotations(read.chosen + line[read.end:]))
     text = before + reading[:len(read.chosen) + REFERENCE_N]
@@ -164,36 +245,56 @@ def _supporting(line: str, start: int, read, references: _References, skip: int 
     return where
 
 
-def _from_occurrences(documents, spans: list[_Flagged], plain, with_references,
-                      references: _References) -> list[tuple[_Flagged, Repair]]:
-    """Flagged spans read again with their first lost character chosen over every occurrence of the
-    same damaged bytes (in any source, repaired or flagged), each occurrence scored in its own context
-    by the lexicon alone. Any other character the span lost must be one the clean text holds there."""
-    groups: dict[str, list[_Flagged]] = defaultdict(list)
+@dataclass
+class _Group:
+    """Flagged spans with the same damaged head bytes, and every place those bytes occur (source index,
+    line, start of the span)."""
+
+    members: list[_Flagged]
+    places: list[tuple[int, int, int]]
+
+
+def _occurrence_groups(documents, spans: list[_Flagged]) -> list[_Group]:
+    """Flagged spans grouped by their damaged head bytes, where those bytes occur more than once."""
+    by_key: dict[str, list[_Flagged]] = defaultdict(list)
     for span in spans:
-        key = _head(documents[span.source].doc.lines[span.line - 1], span.start)
+        key = _head(_line(documents, span), span.start)
         if key:
-            groups[key].append(span)
-    found = []
-    for key, members in groups.items():
+            by_key[key].append(span)
+    groups = []
+    for key, members in by_key.items():
         places = [(i, n, at + 1) for i, d in enumerate(documents) for n, line in enumerate(d.doc.lines, 1)
                   for at in _occurrences(line, key)]
-        if len(places) < _MIN_OCCURRENCES:
+        if len(places) >= _MIN_OCCURRENCES:
+            groups.append(_Group(members, places))
+    return groups
+
+
+def _from_occurrences(documents, groups: list[_Group], read: set[tuple[int, int, int]], readers: _Readers,
+                      references: _References) -> list[tuple[_Flagged, Repair]]:
+    """Flagged spans (those not ``read`` already) read again with their first lost character chosen
+    over every occurrence of the same damaged bytes (in any source, repaired or flagged), each occurrence
+    scored in its own context by the lexicon alone. Any other character the span lost must be one the
+    clean text holds there."""
+    found = []
+    for group in groups:
+        members = [span for span in group.members if span.place not in read]
+        if not members:
             continue
-        first = _pooled_first(documents, places, plain)
+        first = _pooled_first(documents, group.places, readers)
         if first is None:
             continue
         by_file: dict[str, list[str]] = defaultdict(list)
-        for i, n, _ in places:
+        for i, n, _ in group.places:
             by_file[documents[i].doc.file].append(str(n))
         lines = "; ".join(f"{file} lines {', '.join(numbers)}" for file, numbers in by_file.items())
         for span in members:
-            line = documents[span.source].doc.lines[span.line - 1]
-            read = gbk_shift.read_span(line, span.start, with_references, first=first)
-            if read is not None and read.chosen is not None and read.start == span.start \
-                    and _supporting(line, span.start, read, references, skip=0) is not False:
-                found.append((span, _record(span, line, read,
-                                            f"its first lost character ({first}) chosen over the {len(places)} "
+            line = _line(documents, span)
+            reading = gbk_shift.read_span(line, span.start, readers.with_references, first=first)
+            if reading is not None and reading.chosen is not None and reading.start == span.start \
+                    and _supporting(line, span.start, reading, references, skip=0) is not False:
+                found.append((span, _record(span, line, reading,
+                                            f"its first lost character ({first}) chosen over the {len(group.places)} "
                                             f"occurrences of the same damaged bytes ({lines}), the rest with "
                                             "clean text of every source as reference")))
     return found
@@ -219,7 +320,7 @@ def _occurrences(line: str, key: str):
         at = line.find(key, at + 1)
 
 
-def _pooled_first(documents, places, plain) -> str | None:
+def _pooled_first(documents, places, readers: _Readers) -> str | None:
     """The first lost character that wins over all occurrences together: each occurrence's best score
     for each first character (the lowest it gave any, less the margin, where it gave none), summed; the
     winner must beat the next by the margin a single reading needs, and be the one every occurrence read
@@ -227,7 +328,7 @@ def _pooled_first(documents, places, plain) -> str | None:
     totals: dict[str, float] = defaultdict(float)
     per_place = []
     for index, number, start in places:
-        read = gbk_shift.read_span(documents[index].doc.lines[number - 1], start, plain)
+        read = readers.alone(documents[index].doc.lines[number - 1], start)
         if read is None or not read.ranked:
             return None
         best: dict[str, float] = {}
@@ -251,9 +352,10 @@ def _record(span: _Flagged, line: str, read, evidence: str) -> Repair:
                   f"GBK punctuation-shift damage undone from evidence elsewhere, {evidence}")
 
 
-def _apply(document, records: list[Repair]) -> None:
-    """The readings put into the lines as read, the document normalised again, and its records moved
-    back to the columns of the lines as read."""
+def _apply(document, records: list[Repair], explain: bool) -> None:
+    """The readings put into the lines as read, the document normalised again (the byte damage of the
+    lines no reading changed as the first pass read it, without a search), and its records moved back
+    to the columns of the lines as read."""
     from pipeline.normalize import normalize_lines
 
     read = document.doc.lines
@@ -266,7 +368,8 @@ def _apply(document, records: list[Repair]) -> None:
             pieces += [text[position:start], record.after]
             position = start + len(record.before)
         substituted[number - 1] = "".join(pieces) + text[position:]
-    lines, repairs = normalize_lines(substituted)
+    with gbk_shift.remembered(read, document.repairs):
+        lines, repairs = normalize_lines(substituted, explain=explain)
     moved = placed(repairs, [StageMaps(records, lambda n: read[n - 1], lambda n: substituted[n - 1])])
     # normalize lists its records in line order, then the summed-up ones: each reading goes in that order
     ordered = next((i for i in range(1, len(moved)) if _place(moved[i]) < _place(moved[i - 1])), len(moved))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -36,6 +37,7 @@ from itertools import product
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
 from pipeline.normalize.lexicon import CJK, QUOTE_PAIRS, default_lexicon, simplify_chars
+from pipeline.normalize.scan import lines_matching
 
 PUNCT_BYTE = {"!": 0xA1, "(": 0xA8, ")": 0xA9, ",": 0xAC, ":": 0xBA, ";": 0xBB, "?": 0xBF}
 _BYTE_PUNCT = {byte: mark.encode() for mark, byte in PUNCT_BYTE.items()}
@@ -401,10 +403,50 @@ def repair(text: str, line: int, lexicon=None, document: str | None = None,
     return fixed, found
 
 
-@lru_cache(maxsize=4096)
 def _repair_cached(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
+    return _remembered.get((text, evidence)) or _searched(text, evidence)
+
+
+@lru_cache(maxsize=4096)
+def _searched(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
     fixed, found, shows = _repair(text, 0, default_lexicon(), evidence)
     return fixed, tuple(found), shows
+
+
+_remembered: dict[tuple[str, bool], tuple[str, tuple[Repair, ...], bool]] = {}
+
+
+@contextmanager
+def remembered(lines: list[str], records: list[Repair]):
+    """Inside, each line of ``lines`` (a document as read) is repaired as ``records`` (the byte-damage
+    records an earlier normalisation of the document made, in the lines as read) say, without a search:
+    a document normalised again after a second pass changed a few of its lines costs no search on the
+    others, whether or not the first normalisation ran in this process. The document showed the damage
+    exactly when some record changed something (a span with nothing shifted of its own is read only
+    then; one with shifted characters shows it), and so did each line with such a record."""
+    by_line: dict[int, list[Repair]] = {}
+    misread = {record.line for record in records if record.kind.startswith("mojibake")}  # not given as read
+    for record in records:
+        if record.kind == "gbk_shift":
+            by_line.setdefault(record.line, []).append(record)
+    evidence = any(r.before != r.after for found in by_line.values() for r in found)
+    for number in lines_matching(lines, DAMAGE_SITE, "\n".join(lines)):
+        if number + 1 in misread:
+            continue
+        text = lines[number]
+        found = sorted(by_line.get(number + 1, ()), key=lambda r: r.column)
+        pieces, position = [], 0
+        for record in found:
+            pieces += [text[position:record.column - 1], record.after]
+            position = record.column - 1 + len(record.before)
+        _remembered[text, evidence] = ("".join(pieces) + text[position:],
+                                       tuple(Repair(r.kind, 0, r.column, r.before, r.after, r.confidence, r.reason,
+                                                    r.count) for r in found),
+                                       any(r.before != r.after for r in found))
+    try:
+        yield
+    finally:
+        _remembered.clear()
 
 
 _last_document: list = [None, False]  # the last document asked about and its answer: asked once per line
@@ -470,10 +512,21 @@ class _Left:
         return "".join(mark for _, mark in opened)
 
 
+def table_separators(line: str) -> list[int]:
+    return [i for i, char in enumerate(line) if char in "|\t"]
+
+
+def in_table_row(separators: list[int], start: int, end: int) -> bool:
+    """Whether a '|' or tab outside line[start:end] makes the line a table row (``separators``: where
+    the line's are); one the shift produced inside the span makes none. A table cell names something (a
+    company, an app) that dictionary words cannot decide."""
+    return bisect_left(separators, end) - bisect_left(separators, start) < len(separators)
+
+
 def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Repair], bool]:
     repairs: list[Repair] = []
     shows = False
-    separators = [i for i, char in enumerate(text) if char in "|\t"]
+    separators = table_separators(text)
     out: list[str] = []
     left = _Left()
     position = 0  # where the text not yet copied to out begins
@@ -495,39 +548,40 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, l
         if not (_in_chinese(text, span.start, span.end) and (span.shifted or evidence)):
             examined = span.end  # no Chinese text around it, or nothing shifted in a page that shows no damage
             continue
-        inside = bisect_left(separators, span.end) - bisect_left(separators, span.start)
-        if inside < len(separators):  # a '|' the shift produced is no cell
-            examined = span.end
-            repairs.append(Repair("gbk_shift", line, span.start + 1, text[span.start:span.end],
-                                  text[span.start:span.end], 0.0,
-                                  "flagged, left as is: a table cell names something (a company, an app) that "
-                                  "dictionary words cannot decide, and no place name fits"))
-            continue
-        chosen, candidates, _ = _choose_span(span, text, left, lexicon)
+        in_table = in_table_row(separators, span.start, span.end)
+        chosen, candidates, how = None, [], "lost byte(s) chosen by the lexicon"
+        first_mark = span
+        if not in_table:
+            chosen, candidates, _ = _choose_span(span, text, left, lexicon)
         for inner in range(1, _INNER_MARKS + 1):
-            if candidates:
+            if in_table or candidates:
                 break
             longer = parse_span(text, match.start(), inner)
             if longer is None or longer.end == span.end:
                 break
             span = longer
             chosen, candidates, _ = _choose_span(span, text, left, lexicon)
+        if chosen is None:
+            headed = _place_headed(first_mark, text, left, lexicon)
+            if headed is not None:
+                span, chosen, how = first_mark, headed[:2], headed[2]
         examined = span.end
         before = text[span.start:span.end]
         if chosen is None:
-            reason = ("no reading of the lost bytes reproduces the damage" if not candidates
+            reason = ("a table cell names something (a company, an app) that dictionary words cannot decide, "
+                      "and no place name fits" if in_table
+                      else "no reading of the lost bytes reproduces the damage" if not candidates
                       else "no candidate clearly wins (" + ", ".join(candidates[:4]) + ")")
             repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0, "flagged, left as is: " + reason))
             continue
-        reading, margin, _ = chosen
+        reading, margin = chosen[:2]
         out.append(text[position:span.start])
         out.append(reading)
         left.feed(reading)
         position = fed = span.end
         shows = shows or span.shifted > 0
         repairs.append(Repair("gbk_shift", line, span.start + 1, before, reading,
-                              round(1 - 1 / (1 + 10 ** margin), 3),
-                              "GBK punctuation-shift damage undone; lost byte(s) chosen by the lexicon"))
+                              round(1 - 1 / (1 + 10 ** margin), 3), "GBK punctuation-shift damage undone; " + how))
     out.append(text[position:])
     return "".join(out), repairs, shows
 
@@ -606,6 +660,19 @@ def site_length(line: str, start: int) -> int:
 def without_annotations(text: str) -> str:
     """``text`` without pinyin annotations (``發(fā)展`` -> ``發展``): for comparing it with clean text."""
     return _ANNOTATIONS.sub("", text)
+
+
+def read_in_step(line: str, start: int) -> str:
+    """The characters the damage starting at line[start] holds right after its first lost one, read in
+    step again: what any reading of the span has there ('' where nothing is known)."""
+    span = parse_span(line, start)
+    pieces = segment(span.template, span.lost_tail, line[start - 1:start], line[span.end:]) if span else None
+    known = []
+    for piece in (pieces or [])[1:]:
+        if not isinstance(piece, str):
+            break
+        known.append(piece)
+    return "".join(known)
 
 
 def read_span(line: str, start: int, lexicon, first: str | None = None) -> SpanReading | None:
@@ -773,10 +840,17 @@ def _repair_cells(text: str, line: int, evidence: bool) -> tuple[str, list[Repai
             if not (shifted or evidence):
                 column += len(cell)
                 continue
-            matches = _preferred([name for name in named_by_damage(damaged, tail)
-                                  if simulate(prefix + name + tail) == cell or simulate(prefix + name + "<" + tail) == cell])
+            # after the name: the '<' the damage swallowed before what is left of a tag, the clean tail, or the
+            # tail less its first character when that was the name's last byte (縣 is BF 68: 'h')
+            endings = (["<" + tail] if _TAG_REST.match(tail) else []) + [tail, tail[1:]]
+            fits = {}
+            for name in named_by_damage(damaged, tail):
+                ending = next((e for e in endings if simulate(prefix + name + e) == cell), None)
+                if ending is not None:
+                    fits[name] = ending
+            matches = _preferred(list(fits))
             if len(matches) == 1:
-                fixed = prefix + matches[0] + tail
+                fixed = prefix + matches[0] + fits[matches[0]]
                 repairs.append(Repair("gbk_shift", line, column, cell, fixed, 0.99,
                                       "table cell matched to the one place name whose damaged bytes give this cell"))
                 parts[index] = fixed
@@ -817,6 +891,113 @@ def _names_by_bytes() -> dict[tuple[int, bytes], tuple[str, ...]]:
         index.setdefault((len(encoded), encoded[1:]), []).append(name)
         index.setdefault((len(encoded), encoded[1:-1]), []).append(name)
     return {key: tuple(names) for key, names in index.items()}
+
+
+_ITEM_SEPARATORS = "|\t、，,;；"
+_TOWN_MARGIN = 2.0  # a town or county whose damaged bytes give exactly the rest: margin of a cell match (0.99)
+
+
+def _place_headed(span: Span, text: str, left: _Left, lexicon) -> tuple[str, float, str] | None:
+    """A span no reading clears that starts with a place name, where places are written (the start of a
+    cell or list item, or right after the province or prefecture the place lies in; 海南省??谑惺芥?zhèn)):
+    the name read from the gazetteer by the bytes that survive, then the rest of the span as a county
+    or town under that place whose damaged bytes give back exactly the rest, or else by the lexicon with
+    the name's first character fixed. Only when the names agree on the lost character and one town,
+    or one reading, clearly wins."""
+    before = _item_before(left)
+    names = [name for name in _head_names(span.template) if _where_places_are(before, name)]
+    if len({name[0] for name in names}) != 1:
+        return None
+    observed, right = text[span.start:span.end], text[span.end:span.end + _WINDOW]
+    under = _read_as_division_under(names, span, observed, right)
+    if len(under) == 1:
+        (reading, name, rest), = under.values()
+        return reading, _TOWN_MARGIN, (f"{name} read from the gazetteer, then {rest}, a division under it whose "
+                                       "damaged bytes give exactly the rest of the span")
+    if under:
+        return None
+    chosen, _, _ = _choose_span(span, text, left, lexicon, first=names[0][0])
+    if chosen is None:
+        return None
+    return chosen[0], chosen[1], f"{max(names, key=len)} read from the gazetteer, the rest of the span by the lexicon"
+
+
+def _item_before(left: _Left) -> str:
+    """The text of the cell or list item before the span, spaces aside: after the last separator of
+    the window, or from the line's start ('' when the span starts the item)."""
+    cut = max(left.tail.rfind(mark) for mark in _ITEM_SEPARATORS)
+    if cut < 0 and left.length > len(left.tail):
+        return left.tail  # the item began before the window: not at its start
+    return left.tail[cut + 1:].strip()
+
+
+def _where_places_are(before: str, name: str) -> bool:
+    """A place name starts its item, or follows the province or prefecture it lies in."""
+    from pipeline.normalize.lexicon import place_parents
+
+    written = simplify_chars(before)
+    return not written or any(written.endswith(parent) for parent in place_parents().get(simplify_chars(name), ()))
+
+
+def _head_names(template: list) -> list[str]:
+    """Place names whose bytes begin the span's and leave some of it after them: the first byte lost,
+    the following ones as read in step."""
+    if template[:2] != [None, 0xA3]:
+        return []
+    index = _names_by_bytes()
+    names: list[str] = []
+    for length in range(4, len(template), 2):
+        head = template[1:length]
+        if not all(isinstance(byte, int) for byte in head):
+            break
+        names += index.get((length, bytes(head)), ())
+    return names
+
+
+def _read_as_division_under(names: list[str], span: Span, observed: str, right: str) -> dict[str, tuple[str, str, str]]:
+    """Readings of the span as one of ``names`` followed by a county under that place, a town of such a
+    county, or both, that give back exactly the damaged span (a dropped private-use pair included):
+    Simplified reading -> (reading, name, what follows it)."""
+    from pipeline.normalize.lexicon import written_forms
+    from pipeline.normalize.pinyin import _is_pinyin
+    from pipeline.normalize.script import to_simplified
+
+    length = sum(1 for byte in span.template if not isinstance(byte, str))  # the bytes, each lost one too
+    annotation = _ANNOTATION_AFTER.match(right) if span.lost_tail else None
+    found = {}
+    for name in names:
+        for rest in _divisions_under(to_simplified(name)):
+            for form in written_forms(rest):
+                restored = name + form
+                if len(restored.encode("gb18030")) not in (length, length + 2):  # + 2: a dropped pair
+                    continue
+                if annotation and not _is_pinyin("(" + annotation.group(0), restored[-1]):
+                    continue
+                for last in (_swallowed_options(right) if span.lost_tail else ("",)):
+                    reading = restored + last
+                    if _reproduces(list(reading), list(reading), observed, right, _PLAIN + _DROPPED):
+                        found[simplify_chars(reading)] = (reading, name, form)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _divisions_under(name: str) -> frozenset[str]:
+    """What an address may write after a place: a county under it, a town of such a county, the two
+    together (for a county itself: its towns)."""
+    from pipeline.reconcile.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    places = gaz.cities(name) + gaz.counties(name)
+    prefixes = tuple(place.adcode[:2] if place.level == "province" else place.adcode[:4]
+                     for place in places if place.level != "county")
+    counties = [d for d in gaz.by_code.values() if d.level == "county" and d.adcode.startswith(prefixes)] if prefixes else []
+    rests: set[str] = set()
+    for county in counties:
+        towns = gaz.towns_of(county)
+        rests |= towns | {county.name} | {county.name + town for town in towns}
+    for county in (place for place in places if place.level == "county"):
+        rests |= gaz.towns_of(county)
+    return frozenset(rests)
 
 
 def _preferred(names: list[str]) -> list[str]:

@@ -3,7 +3,8 @@
 Evidence, each from a maintained source or from the documents themselves:
 - words with corpus frequencies: jieba's dictionary (349k words) and jionlp's word distribution (197k
   words, 67k of them not in jieba: 看海, 张网, 专病), its counts put on jieba's scale; looked up in
-  Simplified form;
+  Simplified form (wordfreq's Chinese list was measured beside them and not kept: it moved no repair
+  and its tokenizer's fragments, 客行, made one wrong, 一个剑客 read as 一个。客);
 - how common each character is (jionlp's character distribution), to order candidates nothing else
   separates;
 - the gazetteer's names (provinces, cities, counties, official and short), more so right after the
@@ -158,12 +159,19 @@ def _short_forms(name: str, level: str) -> set[str]:
 def place_name_forms() -> tuple[str, ...]:
     """Place names as a Simplified or a Traditional page may write them (the mirrors' text was
     Traditional when its bytes were damaged)."""
+    return tuple(sorted({form for name in place_names() for form in written_forms(name)}))
+
+
+def written_forms(name: str) -> set[str]:
+    """A Simplified name and its Traditional form."""
+    return {name, _to_traditional().convert(name)}
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
     import opencc
 
-    to_traditional = opencc.OpenCC("s2t")
-    forms = set(place_names())
-    forms.update(to_traditional.convert(name) for name in place_names())
-    return tuple(sorted(forms))
+    return opencc.OpenCC("s2t")
 
 
 @lru_cache(maxsize=65536)

@@ -52,6 +52,22 @@ class Resolution:
         return self.adcode or f"?{self.raw}"
 
 
+_PARENTHESISED = re.compile(r"^(?P<name>[^（()）]+?)\s*[（(](?P<note>[^（()）]+)[）)]$")
+
+
+def name_and_note(value: str) -> tuple[str, str]:
+    """``深圳市（广东省）`` -> (深圳市, 广东省): a name with a parenthesised note after it (a
+    province, 并列); the note is '' when there is none. ``深圳市 广东省`` and ``深圳市/广东省`` (a cell
+    holding both, as a page with ``<br>`` in its cells shows them) split the same way."""
+    match = _PARENTHESISED.match(value.strip()) or _TWO_NAMES.match(value.strip())
+    return (match["name"].strip(), match["note"].strip()) if match else (value, "")
+
+
+# two names of three characters or more (a city, then its province), so that 深 圳市, a name a line
+# break spaced, stays one name
+_TWO_NAMES = re.compile(r"^(?P<name>[\u4e00-\u9fff]{3,})\s*[\s/／]\s*(?P<note>[\u4e00-\u9fff]{3,})$")
+
+
 def clean_name(raw: str) -> tuple[str, list[Note]]:
     """Strip separators left at the edges and spaces a line wrap put inside a name."""
     notes: list[Note] = []

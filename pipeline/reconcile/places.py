@@ -211,3 +211,47 @@ def _prefix(division: Division) -> str:
     if division.level == "prefecture":
         return division.adcode[:4]
     return division.adcode
+
+
+# what may follow a resolved place and leave it a place name: a zone (高新区, 金普新区) or a mark (*, :),
+# not a word (杭州银行 is a bank)
+_ZONE = re.compile(r"^(?:[\u4e00-\u9fff]{0,3}区)?[^\u4e00-\u9fffA-Za-z0-9]*$")
+
+
+def abroad(text: str, gaz: Gazetteer) -> str:
+    """The country of a city abroad as a ranking writes it (``赫尔辛基(芬兰)``, ``纽约 (美国)``, a city
+    or country the world list names: ``新加坡``), or '' for anything else, a Chinese division first."""
+    from pipeline.reconcile.names import name_and_note
+    from pipeline.reconcile.world import country, country_of
+
+    name, note = name_and_note(text)
+    if note and country(note):
+        return country(note)
+    name = "".join(name.split())
+    return "" if _division_level(name, gaz) else country_of(name)
+
+
+def place_level(text: str, gaz: Gazetteer) -> str:
+    """What level of place a cell names: 'city', 'province', 'county', 'foreign' (see ``abroad``), or
+    '' when it names no place. A bracketed province is read as the place's own (深圳市（广东省）); a
+    composite name counts when its divisions resolve and at most a zone is left over (北京市海淀区,
+    西安高新区)."""
+    from pipeline.reconcile.names import name_and_note
+
+    if abroad(text, gaz):
+        return "foreign"
+    name = "".join(name_and_note(text)[0].split())
+    level = _division_level(name, gaz)
+    if level:
+        return level
+    place = resolve_place(name, gaz)
+    if (place.city or place.county) and _ZONE.match(place.remainder):
+        return "county" if place.county else "city"
+    return ""
+
+
+def _division_level(name: str, gaz: Gazetteer) -> str:
+    for level, lookup in (("city", gaz.cities), ("province", gaz.province), ("county", gaz.counties)):
+        if lookup(name):
+            return level
+    return ""

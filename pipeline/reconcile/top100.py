@@ -10,7 +10,6 @@ data-quality row.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +17,8 @@ from functools import cached_property
 from pipeline.extract.ranking import RankingTable
 from pipeline.model import QualityRecord
 from pipeline.reconcile.gazetteer import Gazetteer
-from pipeline.reconcile.names import Resolution, resolve_city
+from pipeline.reconcile.names import Resolution, name_and_note, resolve_city
+from pipeline.reconcile.places import abroad
 
 CITY_SHARE = 0.8  # share of a column that must resolve to cities for a table to be a city ranking
 COPY_AGREEMENT = 0.5  # share of common ranks two tables must agree on to be copies of one list
@@ -48,31 +48,18 @@ class SourceTable:
         return frozenset((rank, adcode) for rank, adcode in by_rank.items() if adcode)
 
 
-_PARENTHESISED = re.compile(r"^(?P<name>[^（()）]+?)\s*[（(](?P<note>[^（()）]+)[）)]$")
-
-
-def name_and_note(value: str) -> tuple[str, str]:
-    """``深圳市（广东省）`` -> (深圳市, 广东省): a name with a parenthesised note after it (a
-    province, 并列); the note is '' when there is none. ``深圳市 广东省`` and ``深圳市/广东省`` (a cell
-    holding both, as a page with ``<br>`` in its cells shows them) split the same way."""
-    match = _PARENTHESISED.match(value.strip()) or _TWO_NAMES.match(value.strip())
-    return (match["name"].strip(), match["note"].strip()) if match else (value, "")
-
-
-# two names of three characters or more (a city, then its province), so that 深 圳市, a name a line
-# break spaced, stays one name
-_TWO_NAMES = re.compile(r"^(?P<name>[\u4e00-\u9fff]{3,})\s*[\s/／]\s*(?P<note>[\u4e00-\u9fff]{3,})$")
-
-
 def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, int | None]:
     """(city field, province field) by content, the header breaking ties; None when absent. A
-    field's value is read without a parenthesised note (``深圳市（广东省）`` counts as a city)."""
+    field's value is read without a parenthesised note (``深圳市（广东省）`` counts as a city), and a
+    city abroad counts as a city (``赫尔辛基(芬兰)``)."""
     roles = table.roles()
     city_share, province_share = [], []
     for i in range(table.width):
-        values = [name_and_note(row.fields[i])[0] for row in table.rows if row.fields[i].strip()]
+        cells = [row.fields[i] for row in table.rows if row.fields[i].strip()]
+        values = [name_and_note(cell)[0] for cell in cells]
         total = max(len(table.rows), 1)
-        city_share.append(sum(bool(gaz.cities(v.replace(" ", ""))) for v in values) / total)
+        city_share.append(sum(bool(gaz.cities(v.replace(" ", "")) or abroad(cell, gaz))
+                              for v, cell in zip(values, cells)) / total)
         province_share.append(
             sum(bool(gaz.province(v.replace(" ", ""))) and not gaz.cities(v.replace(" ", "")) for v in values) / total
         )
@@ -93,14 +80,21 @@ def identify_fields(table: RankingTable, gaz: Gazetteer) -> tuple[int | None, in
 
 def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazetteer,
                   quality: list[QualityRecord]) -> SourceTable | None:
-    """Resolve every row of a city ranking; None when the table is not one."""
+    """Resolve every row of a city ranking; None when the table is not one. A city abroad is kept as
+    written, unresolved, with one record for the table rather than one per row."""
     city_field, province_field = identify_fields(table, gaz)
     if city_field is None:
         return None
     resolved = SourceTable(source_id, meta, table, city_field, province_field)
     name = f"ranking table {table.table_no}"
     in_notes = 0
+    foreign = []
     for row in table.rows:
+        country = abroad(row.fields[city_field], gaz)
+        if country:
+            foreign.append(row.fields[city_field])
+            resolved.rows.append((row.rank, Resolution(row.fields[city_field], flags=["abroad"]), row.location, row.raw))
+            continue
         province_raw = row.fields[province_field] if province_field is not None else None
         city_raw, note = name_and_note(row.fields[city_field])
         bracketed = gaz.province(note) if note else None
@@ -133,10 +127,15 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
         quality.append(QualityRecord(
             source_id, f"{table.location} ff.", name, "province in brackets after the city",
             f"{in_notes} rows", "province of each city from its brackets", "read, checked against the gazetteer"))
-    if province_field is None and in_notes < len(table.rows):
+    if foreign:
+        quality.append(QualityRecord(
+            source_id, f"{table.location} ff.", name, "cities abroad", f"{len(foreign)} rows, e.g. {foreign[0]}", "",
+            "kept as written: a city outside China has no adcode or province"))
+    inferred = len(table.rows) - in_notes - len(foreign)
+    if province_field is None and inferred:
         quality.append(QualityRecord(
             source_id, f"{table.location} ff.", name, "table has no province column",
-            f"{len(table.rows) - in_notes} rows", "province of each city from the gazetteer", "inferred"))
+            f"{inferred} rows", "province of each city from the gazetteer", "inferred"))
     counts = Counter(rank for rank, _, _, _ in resolved.rows)
     for rank, count in sorted(counts.items()):
         if count > 1:
@@ -287,9 +286,10 @@ def _rows_by_source(copies: list[SourceTable], consensus: dict[int, dict], decis
 def unknown_ranking_rows(source_id: str, table: RankingTable, resolved: SourceTable | None) -> list[dict]:
     """A ranking table that matches nothing known, kept row by row rather than dropped."""
     rows = []
-    if resolved is not None:
-        for rank, res, location, _ in resolved.rows:
-            rows.append({"source_id": source_id, "table_no": table.table_no, "rank": rank, "name": res.raw,
+    if resolved is not None:  # the name as the table wrote it, with its note: 赫尔辛基(芬兰)
+        for row, (rank, res, location, _) in zip(table.rows, resolved.rows):
+            rows.append({"source_id": source_id, "table_no": table.table_no, "rank": rank,
+                         "name": row.fields[resolved.city_field],
                          "city": res.city.name if res.city else "", "province": res.province_name,
                          "adcode": res.adcode, "location": location, "flags": ";".join(sorted(set(res.flags)))})
         return rows

@@ -156,6 +156,11 @@ def _place_problem(frame) -> list:
     return [place_problem({k: _text(v) for k, v in row.items()}, gaz) for row in frame[columns].to_dict("records")]
 
 
+def _rows_lost(frame):
+    """Lines seen as ranking rows that were neither read nor recorded (null for a source not read)."""
+    return frame["n_rows_seen"] - frame["n_rows_read"] - frame["n_rows_recorded"]
+
+
 def _text(value) -> str:
     """A cell of the validation frame as text: missing values (None, or NaN in a column with no text) as ''."""
     return value if isinstance(value, str) else ""
@@ -163,7 +168,8 @@ def _text(value) -> str:
 
 _DERIVED = {"gazetteer_province": _gazetteer_province, "previous_score_in_tier": _previous_score_in_tier,
             "undocumented_contradiction": _undocumented_contradiction, "edition_unexplained": _edition_unexplained,
-            "unflagged_unreadable_text": _unflagged_unreadable_text, "place_problem": _place_problem}
+            "unflagged_unreadable_text": _unflagged_unreadable_text, "place_problem": _place_problem,
+            "n_rows_lost": _rows_lost}
 
 
 def validate_tables(frames: dict, cache: Path | None = None, runner: SuiteRunner | None = None) -> dict:

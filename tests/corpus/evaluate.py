@@ -14,6 +14,10 @@ after the scorer, by a reviewer who set out to find its limits (16 of them built
 海康, 樱花 and 校花, 都市圈 and 都市人); the simulator damages 57 of them. They measure the repair on
 prose it was not built on.
 
+The same sentences are measured again as a decoder that drops the private-use pairs a shifted run
+produces would show them (the Tahaoo mirror's variant): a dropped pair merges two characters into one,
+which the search detects only when that character is rare.
+
 Cut runs are a harder set made the same way on the fly: a comma put at every place inside each
 sentence's first damaged run, so that the run ends early and its last character loses its second
 byte, with only the text before it to tell which it was (the comma often splits a word, which prose
@@ -95,12 +99,14 @@ def regenerate() -> int:
     return len(cases)
 
 
-def fresh() -> list[dict]:
-    """The fresh sentences the simulator damages, each expected back as a correct conversion gives it."""
+def fresh(drop_private_use: bool = False) -> list[dict]:
+    """The fresh sentences the simulator damages, each expected back as a correct conversion gives it.
+    With ``drop_private_use`` (the decoder of the Tahaoo mirror): those whose damage the dropped
+    private-use pairs make different from the plain mechanism's."""
     cases = []
     for sentence in (HERE / "fresh_sentences.txt").read_text(encoding="utf-8").splitlines():
-        damaged, clean = simulate(sentence), sentence.translate(_HALF_WIDTH)
-        if damaged != clean:
+        damaged, clean = simulate(sentence, drop_private_use=drop_private_use), sentence.translate(_HALF_WIDTH)
+        if damaged != clean and not (drop_private_use and damaged == simulate(sentence)):
             cases.append({"damaged": damaged, "clean": clean})
     return cases
 
@@ -253,6 +259,8 @@ def main() -> int:
     print(f"synthetic: {summary(outcomes)}")
     written, _ = repair_rate(fresh(), lexicon)
     print(f"fresh sentences: {summary(written)}")
+    dropped, _ = repair_rate(fresh(drop_private_use=True), lexicon)
+    print(f"fresh sentences, private-use pairs dropped by the decoder: {summary(dropped)}")
     cut, _ = repair_rate(cut_runs(), lexicon)
     print(f"cut runs: {summary(cut)}")
     negatives = load("negative.jsonl")
