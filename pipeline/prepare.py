@@ -10,6 +10,7 @@ output does not depend on it.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,23 +73,46 @@ def prepare_all(paths: list[Path], metas: list[dict], root: Path, cache: Path | 
     return done
 
 
-def read_across(prepared: list[Prepared], quality: list, budget=None) -> list[Prepared]:
+def read_across(prepared: list[Prepared], quality: list, cache: Path | None = None, budget=None) -> list[Prepared]:
     """The second reading of the byte damage no line could read alone, with evidence from every source
     (pipeline.normalize.elsewhere), in a worker within the budget, where the lexicon the first reading
-    loaded is still in memory. When it overruns, the first readings stand (their spans flagged as read)
-    and a data_quality row says so."""
+    loaded is still in memory. Its outcome depends on every source, so it is cached (in ``cache``/across)
+    under the names and sha256 of them all and the reading code: a re-run with nothing new does not read
+    again. When it overruns, the first readings stand (their spans flagged as read) and a data_quality
+    row says so."""
     import sys
 
     from pipeline.budget import Budget, Overrun, map_within
+    from pipeline.cache import SUFFIX, code_fingerprint, load, prune, store
 
+    readable = [p for p in prepared if p.doc is not None]
+    entry = None
+    if cache is not None:
+        key = json.dumps([code_fingerprint(_READING), [(p.doc.file, p.sha256) for p in readable]], ensure_ascii=False)
+        entry = cache / "across" / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}{SUFFIX}"
+        prune(entry.parent, {entry.name})
+        stored = load(entry, list)
+        if stored is not None:
+            read_again = {index: (lines, repairs) for index, lines, repairs in stored}
+            for index, source in enumerate(readable):
+                source.lines, source.repairs = read_again.get(index, (source.lines, source.repairs))
+            return prepared
     result, = map_within(_read_elsewhere, [(prepared,)], 1, budget or Budget())
-    if not isinstance(result, Overrun):
-        return result
-    why = (f"the second reading of byte damage, across all sources, was stopped: {result}; each span it would "
-           "have read again stays as the first reading left it, flagged")
-    print(f"warning: {why}", file=sys.stderr)
-    quality.append(QualityRecord("", "", "text", "second reading across sources stopped", "", "", why))
-    return prepared
+    if isinstance(result, Overrun):
+        why = (f"the second reading of byte damage, across all sources, was stopped: {result}; each span it would "
+               "have read again stays as the first reading left it, flagged")
+        print(f"warning: {why}", file=sys.stderr)
+        quality.append(QualityRecord("", "", "text", "second reading across sources stopped", "", "", why))
+        return prepared
+    if entry is not None:  # what it changed, with no more permissions than the most private of the sources
+        changed = [(index, after.lines, after.repairs) for index, (before, after) in
+                   enumerate(zip(readable, (p for p in result if p.doc is not None)))
+                   if (before.lines, before.repairs) != (after.lines, after.repairs)]
+        mode = 0o666
+        for source in readable:
+            mode &= source.mode
+        store(entry, changed, mode)
+    return result
 
 
 def _read_elsewhere(prepared: list[Prepared]) -> list[Prepared]:

@@ -100,7 +100,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
                                      folder_name, "", why))
     prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], raw_dir, cache, workers, budget)
     # byte damage no line could read alone, read with evidence from every source
-    prepared = read_across(prepared, quality, budget)
+    prepared = read_across(prepared, quality, cache, budget)
     ids = unique_ids(files, names)
     # Of several files with the same bytes, the one the manifest describes is kept (else the first by name).
     canonical: dict[str, str] = {}

@@ -314,3 +314,25 @@ def test_a_stored_finding_that_does_not_decode_is_computed_again(tmp_path):
     assert again.get("key", lambda records: ["found again"], []) == ["found again"]
     assert again.get("other", lambda records: records.append("a record") or 1, quality := []) == 1
     assert quality == ["a record"]
+
+
+def test_the_reading_across_sources_is_cached_while_no_source_changes(cached_run, tmp_path, monkeypatch):
+    """The second reading of byte damage depends on every source: a re-run with the same sources takes
+    it from the cache (no worker is asked), one with a source renamed reads across them again."""
+    from pipeline import budget
+    from pipeline.run import run
+
+    out = copy_run(cached_run, tmp_path)
+    asked = []
+    real = budget.map_within
+    monkeypatch.setattr(budget, "map_within", lambda *args: (asked.append(args[0].__name__) if args[1] else None)
+                        or real(*args))
+    assert run(ROOT / "raw", out) == 0
+    assert asked == [] and tables_of(out) == tables_of(cached_run)
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    (raw / "szsca2022_article.txt").rename(raw / "article_renamed.txt")
+    run(raw, out)
+    assert asked == ["_read_elsewhere"]  # the renamed file's own reading is in the cache, the one across them not
+    entry, = (out / ".cache" / "across").iterdir()  # the entry of the sources before is pruned
+    assert entry.stat().st_mode & 0o777 & ~0o644 == 0  # no more than the sources' own permissions
