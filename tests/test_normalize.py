@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.normalize import detect_script, normalize_line, normalize_lines
 from pipeline.normalize import pinyin, script
+from pipeline.normalize.columns import replay
 
 
 def test_pinyin_annotation_removed_after_cjk():
@@ -141,13 +142,14 @@ def test_every_repair_points_into_the_line_as_read():
     assert [(r.column, r.before, r.reason.split(":")[0]) for r in decisions] == [(11, "&nbsp;", "html_remnant"),
                                                                                 (18, "(shù)", "pinyin")]
     repairs = [r for r in records if r.kind != "evidence"]
-    assert [(r.kind, r.column, r.before) for r in repairs] == [
-        ("gbk_shift", 3, "??疾焓敝赋?"), ("html_entity", 11, "&nbsp;"), ("pinyin", 18, "(shù)"), ("pinyin", 24, "(jù)"),
-        ("html_remnant", 30, "<br>"), ("script", 17, "數"), ("script", 23, "據"), ("script", 28, "發"),
-        ("variant", 34, "陜")]
+    assert [(r.kind, r.column, r.before) for r in repairs] == [  # in the order the stages ran, as they compose
+        ("gbk_shift", 3, "??疾焓敝赋?"), ("html_entity", 11, "&nbsp;"), ("html_remnant", 30, "<br>"),
+        ("pinyin", 18, "(shù)"), ("pinyin", 24, "(jù)"), ("script", 17, "數"), ("script", 23, "據"),
+        ("script", 28, "發"), ("variant", 34, "陜")]
+    assert replay([line], records) == fixed
     summed_up = normalize_lines([line])[1]  # as the data_quality table keeps them
     assert [(r.kind, r.column) for r in summed_up if r.kind not in ("script", "evidence")] == [
-        ("gbk_shift", 3), ("html_entity", 11), ("pinyin", 18), ("html_remnant", 30), ("variant", 34)]
+        ("gbk_shift", 3), ("html_entity", 11), ("html_remnant", 30), ("pinyin", 18), ("variant", 34)]
 
 
 def test_columns_map_back_through_a_stage():

@@ -10,6 +10,7 @@ anything OpenCC converts), one for one so that no column moves, and swapped back
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.model import Repair
 
@@ -69,8 +70,7 @@ class Freezer:
         before, after = self.thaw(index, repair.before), self.thaw(index, repair.after)
         if before == repair.before and after == repair.after:
             return repair
-        return Repair(repair.kind, repair.line, repair.column, before, after, repair.confidence, repair.reason,
-                      repair.count)
+        return replace(repair, before=before, after=after)
 
 
 def holds_frozen(text: str) -> bool:

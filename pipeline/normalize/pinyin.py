@@ -27,6 +27,7 @@ from pipeline.model import Repair
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.scan import changed_lines, convert_whole, lines_matching
 from pipeline.normalize.script import to_simplified
+from pipeline.normalize.stage import Done, Given
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ"
 _COMBINING_TONES = "\u0300\u0301\u0304\u030c"  # grave, acute, macron, caron written after the letter
@@ -36,6 +37,7 @@ _OPENINGS = "(（"
 # Every block of Han characters, compatibility ones (\uf902) and the supplementary planes (𠀀) too:
 # t2s turns those into main-block characters, and an annotation after one must go in the first pass.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 _MAX_SYLLABLE = 6  # zhuang, shuang
 _CONVERTER_SHARE = 0.9  # of a document's annotations on characters t2s changes, and in half-width brackets
 # An annotation cut off at a line's end (``園區(q`` where an excerpt stops): the bracket first, so the
@@ -161,30 +163,50 @@ def _removed(line: str):
                 yield match.start() + one.start() + 1, one.group(0), annotated
 
 
+def removes(char: str) -> bool:
+    """Whether the stage may remove ``char``: anything but a Han character (it removes bracketed runs of
+    Latin letters)."""
+    return _HAN_CHAR.match(char) is None
+
+
+def _one_by_one(text: str, line: int) -> list[Repair]:
+    """A record for each annotation removed from the line ``text``."""
+    return [Repair("pinyin", line, column, annotation, "", 1.0, f"pinyin annotation of '{char}' removed")
+            for column, annotation, char in _removed(text)]
+
+
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """The mechanism on one line, whatever the document shows."""
     fixed, _, found = remove_annotations([text], text, line)
     return fixed[0], found
 
 
-def repair_document(lines: list[str], text: str, first_line: int,
-                    explain: bool) -> tuple[list[str], str, list[Repair], Evidence | None]:
-    """The stage over a document: its annotations removed when it shows a converter's (see
-    :func:`evidence`), with an annotation an excerpt cut off at a line's end; the decision comes back
-    too (None when the document holds no pinyin in brackets at all)."""
+def stage(given: Given) -> Done:
+    """The stage in the loop (:mod:`pipeline.normalize.stage`): the document's annotations removed when
+    it shows a converter's (see :func:`evidence`), with an annotation an excerpt cut off at a line's end;
+    the decision comes back too (none when the document holds no pinyin in brackets at all). Without
+    ``--explain`` one record sums the annotations up, and a line's are found again, one by one, for
+    the few lines a later repair is placed on."""
+    lines, text, first_line = given.lines, given.text, given.first_line
     if "(" not in text and "（" not in text:
-        return lines, text, [], None
+        return Done(lines)
     pattern = _pattern_for(text)
     parts = pattern.split(text)
     pairs = set(zip(parts[1::2], map(itemgetter(-1), parts[0:-1:2])))  # each distinct one is judged once
     found = evidence(lines, text, parts, pairs)
     if found is None or not found.shows:
-        return lines, text, [], found
+        return Done(lines, evidence=[found] if found else [])
     cut = _cut_off(lines, text, first_line)
-    out, out_text, repairs = remove_annotations(lines, text, first_line, explain, parts, pairs)
+    out, out_text, repairs = remove_annotations(lines, text, first_line, given.explain, parts, pairs)
     if cut:
         out, out_text = _without_cut_off(out, cut, first_line)
-    return out, out_text, repairs + cut, found
+    one_by_one = None
+    if not given.explain and repairs:
+        cut_at = {repair.line: repair for repair in cut}
+
+        def one_by_one(line: int) -> list[Repair]:
+            return _one_by_one(lines[line - first_line], line) + ([cut_at[line]] if line in cut_at else [])
+    return Done(out, out_text, repairs + cut, [found], changes_of=one_by_one)
 
 
 def evidence(lines: list[str], text: str, parts: list[str] | None = None,
@@ -273,9 +295,7 @@ def remove_annotations(lines: list[str], text: str, first_line: int = 1, explain
     if not changed:
         return out, out_text, []
     if explain:
-        return out, out_text, [Repair("pinyin", first_line + index, column, annotation, "", 1.0,
-                                      f"pinyin annotation of '{char}' removed")
-                               for index in changed for column, annotation, char in _removed(lines[index])]
+        return out, out_text, [repair for index in changed for repair in _one_by_one(lines[index], first_line + index)]
     column, annotation, _ = next(_removed(lines[changed[0]]))
     count = counts[-1] if len(counts) == 1 else sum(counts[1:])  # the whole text, or line by line after it
     return out, out_text, [Repair(
