@@ -229,3 +229,17 @@ def test_a_flagged_span_passes_every_later_stage_as_read():
     flag, = [r for r in records if r.kind == "gbk_shift"]
     assert (flag.column, flag.before, flag.after) == (5, flagged, flagged)
     assert all(r.kind in ("gbk_shift", "evidence") or not (5 <= r.column < 5 + len(flagged)) for r in records)
+
+
+def test_flagged_spans_come_back_as_read_however_many_a_line_holds():
+    """One placeholder a span, a noncharacter while the 32 last (U+FDD0 on), then plane 15; one the line
+    itself holds is not taken."""
+    from pipeline.normalize.frozen import Freezer
+
+    line = "\ufdd0" + "".join(f"{i:02d}??" for i in range(40))
+    spans = [(4 * i + 3, 4 * i + 5) for i in range(40)]
+    freezer = Freezer()
+    frozen = freezer.freeze(0, line, spans)
+    assert len(frozen) == len(line) and "?" not in frozen and frozen.count("\ufdd0") == 1
+    assert frozen[3:5] == "\ufdd1" * 2 and frozen[-2:] == chr(0xF0008) * 2  # 31 noncharacters, then plane 15
+    assert freezer.thaw(0, frozen) == line

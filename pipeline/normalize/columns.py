@@ -30,6 +30,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from os.path import commonprefix
 
 from pipeline.model import Repair
@@ -129,7 +130,6 @@ class StageMaps:
             if repair.before != repair.after:  # a flag that left the text as it was changes nothing
                 self._changes[repair.line].append(repair)
         self._before, self._after, self._changes_of, self._removes = before, after, changes_of, removes
-        self._maps: dict[int, _Kept | None] = {}  # for a stage that only removes text
         self._full: dict[int, LineMap | None] = {}
 
     def lines(self) -> set[int]:
@@ -152,11 +152,8 @@ class StageMaps:
     def get(self, line: int) -> LineMap | _Kept | None:
         if self._removes is None or self._changes_of is None:
             return self._line_map(line)
-        if line not in self._maps:
-            given, left = self._before(line), self._after(line)
-            self._maps[line] = None if given == left else _Kept(given, left, self._removes,
-                                                                 lambda: self._line_map(line))
-        return self._maps[line]
+        given, left = self._before(line), self._after(line)
+        return None if given == left else _Kept(given, left, self._removes, partial(self._line_map, line))
 
     def _line_map(self, line: int) -> LineMap | None:
         if line in self._full:
