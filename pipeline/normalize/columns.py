@@ -118,9 +118,9 @@ class StageMaps:
     ``changes_of(line)`` gives a line's changes one by one where the stage's records sum them up (the
     pinyin annotations without ``--explain``); ``removes(char)``, for a stage that only removes text,
     whether it may remove a character: there, a character it never removes is placed by counting,
-    without finding the changes again. Where the changes do not rebuild the line (a stage that went over it
-    several times), the map is one change of the whole line, exact for what the stage left alone at
-    either end."""
+    without finding the changes again. Where the changes do not rebuild the line (a stage that went
+    over it several times), the map is one change of the whole line, exact for what the stage left
+    alone at either end."""
 
     def __init__(self, repairs: list[Repair], before: Callable[[int], str], after: Callable[[int], str],
                  changes_of: Callable[[int], list[Repair]] | None = None,
@@ -137,6 +137,7 @@ class StageMaps:
         return set(self._changes)
 
     def changed_nothing(self) -> bool:
+        """Whether no line needs a map (placement then skips the stage)."""
         return not self._changes and self._changes_of is None
 
     def text(self, line: int) -> tuple[str, str]:
