@@ -38,7 +38,8 @@ class Document:
 class Repair:
     """One change a text repair made; ``line`` and ``column`` are 1-based positions in the input.
     ``count`` is how many changes the record sums up (a document's pinyin annotations, the lines
-    the script conversion changed)."""
+    the script conversion changed). ``within`` and ``offset`` say where a change of text an earlier
+    repair wrote applies (see :mod:`pipeline.normalize.columns`); None and 0 for text as read."""
 
     kind: str
     line: int
@@ -48,6 +49,8 @@ class Repair:
     confidence: float
     reason: str
     count: int = 1
+    within: int | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,26 @@ def test_known_discrepancy_is_carried_with_its_reason(gaz):
 @pytest.mark.parametrize("text, value", [("5", 5), ("五", 5), ("十", 10), ("十二", 12), ("三十四", 34)])
 def test_numbers(text, value):
     assert number(text) == value
+
+
+def test_percentages_of_a_document_about_no_ranking_are_left_out_with_a_record(tmp_path):
+    """A newsletter's percentages are not claims about a ranking; the same sentence in a document that
+    names a ranking's publisher is kept as an unverifiable claim."""
+    import shutil
+
+    from conftest import ROOT, read_table
+    from pipeline.run import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw" / "ccid2020_whitepaper.txt", raw)
+    shutil.copy(ROOT / "raw" / "sources.toml", raw)
+    (raw / "weekly.txt").write_text("本周新闻\n某框架的下载量增长了70%。\n另一个项目减少了25%的内存。\n", encoding="utf-8")
+    (raw / "about.txt").write_text("赛迪顾问发布报告。\n某框架的下载量增长了70%。\n", encoding="utf-8")
+    run(raw, tmp_path / "out")
+    claims = read_table(tmp_path / "out", "claims")
+    assert "weekly" not in set(claims.source_id)
+    assert claims[claims.source_id == "about"]["expected"].tolist() == ["70%"]
+    quality = read_table(tmp_path / "out", "data_quality")
+    left, = quality[quality.issue == "percentages in a document about no ranking"].itertuples()
+    assert (left.source_id, left.raw) == ("weekly", "2 percentages, e.g. 70%")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.normalize import detect_script, normalize_line, normalize_lines
 from pipeline.normalize import pinyin, script
+from pipeline.normalize.columns import replay
 
 
 def test_pinyin_annotation_removed_after_cjk():
@@ -141,13 +142,14 @@ def test_every_repair_points_into_the_line_as_read():
     assert [(r.column, r.before, r.reason.split(":")[0]) for r in decisions] == [(11, "&nbsp;", "html_remnant"),
                                                                                 (18, "(shù)", "pinyin")]
     repairs = [r for r in records if r.kind != "evidence"]
-    assert [(r.kind, r.column, r.before) for r in repairs] == [
-        ("gbk_shift", 3, "??疾焓敝赋?"), ("html_entity", 11, "&nbsp;"), ("pinyin", 18, "(shù)"), ("pinyin", 24, "(jù)"),
-        ("html_remnant", 30, "<br>"), ("script", 17, "數"), ("script", 23, "據"), ("script", 28, "發"),
-        ("variant", 34, "陜")]
+    assert [(r.kind, r.column, r.before) for r in repairs] == [  # in the order the stages ran, as they compose
+        ("gbk_shift", 3, "??疾焓敝赋?"), ("html_entity", 11, "&nbsp;"), ("html_remnant", 30, "<br>"),
+        ("pinyin", 18, "(shù)"), ("pinyin", 24, "(jù)"), ("script", 17, "數"), ("script", 23, "據"),
+        ("script", 28, "發"), ("variant", 34, "陜")]
+    assert replay([line], records) == fixed
     summed_up = normalize_lines([line])[1]  # as the data_quality table keeps them
     assert [(r.kind, r.column) for r in summed_up if r.kind not in ("script", "evidence")] == [
-        ("gbk_shift", 3), ("html_entity", 11), ("pinyin", 18), ("html_remnant", 30), ("variant", 34)]
+        ("gbk_shift", 3), ("html_entity", 11), ("html_remnant", 30), ("pinyin", 18), ("variant", 34)]
 
 
 def test_columns_map_back_through_a_stage():
@@ -227,3 +229,17 @@ def test_a_flagged_span_passes_every_later_stage_as_read():
     flag, = [r for r in records if r.kind == "gbk_shift"]
     assert (flag.column, flag.before, flag.after) == (5, flagged, flagged)
     assert all(r.kind in ("gbk_shift", "evidence") or not (5 <= r.column < 5 + len(flagged)) for r in records)
+
+
+def test_flagged_spans_come_back_as_read_however_many_a_line_holds():
+    """One placeholder a span, a noncharacter while the 32 last (U+FDD0 on), then plane 15; one the line
+    itself holds is not taken."""
+    from pipeline.normalize.frozen import Freezer
+
+    line = "\ufdd0" + "".join(f"{i:02d}??" for i in range(40))
+    spans = [(4 * i + 3, 4 * i + 5) for i in range(40)]
+    freezer = Freezer()
+    frozen = freezer.freeze(0, line, spans)
+    assert len(frozen) == len(line) and "?" not in frozen and frozen.count("\ufdd0") == 1
+    assert frozen[3:5] == "\ufdd1" * 2 and frozen[-2:] == chr(0xF0008) * 2  # 31 noncharacters, then plane 15
+    assert freezer.thaw(0, frozen) == line

@@ -1,8 +1,15 @@
-"""The claims the documents make, each checked against the tables of the edition it speaks of."""
+"""The claims the documents make, each checked against the tables of the edition it speaks of.
+
+A percentage no pattern family reads (数字经济占GDP比重36.2%) is kept as an unverifiable claim only in a
+document about a ranking: one that names a publisher of an edition, or makes a claim a family reads.
+A tech newsletter's percentages are not claims about a ranking; each such document gets one
+data_quality row saying how many were left out.
+"""
 
 from __future__ import annotations
 
 from pipeline.families import Inputs, Result
+from pipeline.model import QualityRecord
 
 
 def claims(inputs: Inputs) -> Result:
@@ -29,7 +36,28 @@ def claims(inputs: Inputs) -> Result:
     found = []
     for source in inputs.sources:
         key = ("claims", source.row["edition"], tuple(sorted(regions)), tuple(sorted(divisions)))
-        found.extend(inputs.found(source, key, lambda _: extract_claims(
+        made = inputs.found(source, key, lambda _: extract_claims(
             source.doc.source_id, source.lines, source.doc.locations, source.row["edition"], inputs.gaz, regions,
-            divisions)))
+            divisions))
+        found.extend(made if _about_a_ranking(source, made, inputs) else _leave_out_percentages(source, made, inputs))
     return Result({"claims": check_claims(found, by_year, fallback, load_known_discrepancies())})
+
+
+def _about_a_ranking(source, made: list, inputs: Inputs) -> bool:
+    from pipeline.editions import active_editions
+
+    patterns = tuple(p for e in active_editions() for p in e.publisher_patterns)
+    return any(claim.kind != "unverifiable" for claim in made) or inputs.found(
+        source, ("names publisher", patterns),
+        lambda _: any(edition.names_publisher(line) for edition in active_editions() for line in source.lines))
+
+
+def _leave_out_percentages(source, made: list, inputs: Inputs) -> list:
+    """A document about no ranking: its percentages are left out, said in one data_quality row."""
+    left = [claim for claim in made if claim.kind == "unverifiable"]
+    if left:
+        inputs.quality.append(QualityRecord(
+            source.doc.source_id, left[0].location, "claims", "percentages in a document about no ranking",
+            f"{len(left)} percentages, e.g. {left[0].stated}", "",
+            "not recorded as claims: the document names no ranking's publisher and makes no claim about a ranking"))
+    return [claim for claim in made if claim.kind != "unverifiable"]

@@ -3,17 +3,22 @@
 A flagged span is damage no reading clears (``??谑小①僦菔?``): kept byte for byte, a later pass (the
 same phrase in a cleaner copy) or a person can still undo it, while a converted or half-removed span
 could be undone by no one (瘧 made 疟 by the script stage). Each character of such a span is swapped
-for a private-use character of plane 15, which no stage reads (no tag, annotation, Han character or
-anything OpenCC converts), one for one so that no column moves, and swapped back at the end.
+for a placeholder, one for one so that no column moves, and swapped back at the end: a noncharacter
+(U+FDD0 to U+FDEF, which Unicode keeps for a program's own use), one per span, repeated over it;
+past 32 spans on a line, a private-use character of plane 15. No stage reads either (no tag,
+annotation, Han character or anything OpenCC converts). The noncharacters keep a document's text in
+two bytes a character, where a character of plane 15 would double every later pass over it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from itertools import chain
 
 from pipeline.model import Repair
 
-FROZEN = "\U000f0000-\U000ffffd"
+FROZEN = "\ufdd0-\ufdef\U000f0000-\U000ffffd"
 _FROZEN_CHAR = re.compile(f"[{FROZEN}]")
 
 
@@ -33,21 +38,20 @@ def flagged_spans(found: list[Repair]) -> list[tuple[int, int]]:
 
 
 class Freezer:
-    """Swaps flagged spans for placeholders and back, line by line. A line's placeholders are unique in
-    that line (counted from the start of plane 15 again on each line, past any the line itself holds),
-    so each span is found again wherever later stages moved it."""
+    """Swaps flagged spans for placeholders and back, line by line. A span's placeholder is unique in
+    its line (counted from the first again on each line, past any the line itself holds), so each span
+    is found again wherever later stages moved it."""
 
     def __init__(self):
         self._spans: dict[int, list[tuple[str, str]]] = {}  # line index -> (placeholders, text as read)
 
     def freeze(self, index: int, line: str, spans: list[tuple[int, int]]) -> str:
         taken = set(_FROZEN_CHAR.findall(line)) if _FROZEN_CHAR.search(line) else ()
-        free = map(chr, range(0xF0000, 0xFFFFE)) if not taken else (
-            chr(code) for code in range(0xF0000, 0xFFFFE) if chr(code) not in taken)
+        free = (char for char in map(chr, chain(range(0xFDD0, 0xFDF0), range(0xF0000, 0xFFFFE))) if char not in taken)
         pieces = []
         position = 0
         for start, end in spans:
-            placeholders = "".join(next(free) for _ in range(end - start))
+            placeholders = next(free) * (end - start)
             self._spans.setdefault(index, []).append((placeholders, line[start:end]))
             pieces += [line[position:start], placeholders]
             position = end
@@ -66,11 +70,9 @@ class Freezer:
         return line
 
     def thaw_repair(self, repair: Repair, index: int) -> Repair:
-        before, after = self.thaw(index, repair.before), self.thaw(index, repair.after)
-        if before == repair.before and after == repair.after:
+        if not (holds_frozen(repair.before) or holds_frozen(repair.after)):
             return repair
-        return Repair(repair.kind, repair.line, repair.column, before, after, repair.confidence, repair.reason,
-                      repair.count)
+        return replace(repair, before=self.thaw(index, repair.before), after=self.thaw(index, repair.after))
 
 
 def holds_frozen(text: str) -> bool:

@@ -24,6 +24,8 @@ from pipeline.normalize.columns import LineMap
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import holds_frozen
 from pipeline.normalize.gbk_shift import DAMAGE_SITE
+from pipeline.normalize.scan import lines_containing
+from pipeline.normalize.stage import Done, Given
 
 _INLINE = {"span", "strong", "b", "i", "em", "font", "a", "u", "s", "sub", "sup", "small", "big", "mark", "img"}
 _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
@@ -52,11 +54,22 @@ _MAX_ROUNDS = 8  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside
 # nothing ends the loop, so the bound only stops text built to be unescaped forever
 
 
+def stage(given: Given) -> Done:
+    """The stage in the loop (:mod:`pipeline.normalize.stage`): the lines holding a '>' or '&' as read,
+    and those an earlier stage recorded something on (a byte repair may restore a swallowed '<');
+    fenced code blocks are found in the text as read (no repair makes or moves a fence)."""
+    lines = given.lines
+    touched = {index for index in given.touched if ">" in lines[index] or "&" in lines[index]}
+    indexes = sorted(touched.union(lines_containing(given.read, TRIGGERS, given.read_text)))
+    out, repairs, found = repair_document(lines, indexes, given.read_text, given.first_line)
+    return Done(out, None, repairs, [found] if found else [])
+
+
 def repair_document(lines: list[str], indexes: list[int], text: str,
                     first_line: int) -> tuple[list[str], list[Repair], Evidence | None]:
     """The stage over a document's lines at ``indexes`` (those holding a '>' or '&'), fenced code
-    blocks left out: the lines, the repairs, and what the document showed (None when it holds no
-    markup at all, in code or out)."""
+    blocks left out: the lines (``lines`` itself when nothing changed), the repairs, and what the
+    document showed (None when it holds no markup at all, in code or out)."""
     out = list(lines)
     in_code = _code_block_lines(lines, text) if "```" in text or "~~~" in text else set()
     repairs: list[Repair] = []
@@ -70,6 +83,8 @@ def repair_document(lines: list[str], indexes: list[int], text: str,
         if "`" in lines[index]:
             kept += sum(_markup_count(span.group(0)) for span in _CODE_SPAN.finditer(lines[index]))
     changes = [r for r in repairs if r.before != r.after]
+    if not changes:
+        out = lines
     if not changes and not kept:
         return out, repairs, None
     first = min(changes, key=lambda r: (r.line, r.column)) if changes else None

@@ -27,6 +27,7 @@ from itertools import islice, product
 from pipeline.model import Repair
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import FROZEN
+from pipeline.normalize.stage import Done, Given
 
 # Non-ASCII text, with single ASCII characters inside it (a full-width letter a conversion made
 # half-width: 浠g爜), never a frozen span.
@@ -65,6 +66,13 @@ def everyday_characters(text: str) -> bool:
     from pipeline.normalize.commonness import commonness
 
     return commonness(text) >= FLUENT
+
+
+def stage(given: Given, families: tuple[Family, ...]) -> Done:
+    """The stage in the loop (:mod:`pipeline.normalize.stage`): :func:`repair_document` over the
+    document as read."""
+    lines, text, repairs, decisions = repair_document(given.lines, given.text, given.first_line, families)
+    return Done(lines, text, repairs, decisions)
 
 
 def repair_document(lines: list[str], text: str, first_line: int,

@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from operator import itemgetter
 
 from pipeline.model import Repair
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.scan import changed_lines, convert_whole, lines_matching
 from pipeline.normalize.script import to_simplified
+from pipeline.normalize.stage import Done, Given
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ"
 _COMBINING_TONES = "\u0300\u0301\u0304\u030c"  # grave, acute, macron, caron written after the letter
@@ -36,6 +36,7 @@ _OPENINGS = "(（"
 # Every block of Han characters, compatibility ones (\uf902) and the supplementary planes (𠀀) too:
 # t2s turns those into main-block characters, and an annotation after one must go in the first pass.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 _MAX_SYLLABLE = 6  # zhuang, shuang
 _CONVERTER_SHARE = 0.9  # of a document's annotations on characters t2s changes, and in half-width brackets
 # An annotation cut off at a line's end (``園區(q`` where an excerpt stops): the bracket first, so the
@@ -47,13 +48,14 @@ _CUT_OFF = {opening: re.compile(rf"{re.escape(opening)}(?={_LETTER}{{1,{_MAX_SYL
 def _annotation(opening: str) -> str:
     """Starts with the bracket so the engine can skip ahead to one; the lookbehind then asks for a CJK
     character before it, and the lookahead for a tone mark inside: the whole test runs in the engine.
-    Annotations one after another (``數據(shù jù)（shù jù）``) are one match, so one pass removes them all."""
+    Annotations one after another (``數據(shù jù)（shù jù）``) are one match, so one pass removes them all.
+    The lookbehind also captures the character, so that a split gives it without a pass of its own."""
     inside = rf"(?=[^)）]{{0,256}}[{_TONED}{_COMBINING_TONES}]){_WORDS}[)）]"
-    return rf"({opening}(?<=[{_HAN}].){inside}(?:[(（]{inside})*)"
+    return rf"({opening}(?<=([{_HAN}]).){inside}(?:[(（]{inside})*)"
 
 
-# One group around the whole: splitting on it gives the text between annotations and the annotations
-# in one scan; each text ends with the character the annotation after it follows.
+# Splitting on it gives, in one scan, the text between annotations, each annotation, and the character
+# it follows (which also ends the text before it): [text, annotation, character, text, ...].
 _ANNOTATION = re.compile(_annotation("[(（]"))
 # A text with no full-width bracket needs only this one: a literal first character lets the engine
 # search for it at C speed, about twice as fast as a character class over a long text.
@@ -140,16 +142,16 @@ def _strip(pattern: re.Pattern, chunk: str, counts: list[int], parts: list[str] 
     hundred distinct annotations thousands of times, after a few thousand distinct characters; each
     distinct pair is checked once."""
     parts = parts if parts is not None else pattern.split(chunk)
-    found = parts[1::2]
-    annotated = map(itemgetter(-1), parts[0:-1:2])  # the text before an annotation ends in its character
+    found, annotated = parts[1::3], parts[2::3]
     kept = {pair: _kept(*pair) for pair in (pairs if pairs is not None else set(zip(found, annotated)))}
     removed = _closing_marks("".join(found))
     if any(kept.values()):
-        parts[1::2] = [kept[pair] for pair in zip(found, map(itemgetter(-1), parts[0:-1:2]))]
-        counts.append(removed - _closing_marks("".join(parts[1::2])))
-        return "".join(parts)
+        pieces = parts[0::3] + parts[1::3]
+        pieces[0::2], pieces[1::2] = parts[0::3], [kept[pair] for pair in zip(found, annotated)]
+        counts.append(removed - _closing_marks("".join(pieces[1::2])))
+        return "".join(pieces)
     counts.append(removed)
-    return "".join(parts[0::2])
+    return "".join(parts[0::3])
 
 
 def _removed(line: str):
@@ -161,30 +163,50 @@ def _removed(line: str):
                 yield match.start() + one.start() + 1, one.group(0), annotated
 
 
+def removes(char: str) -> bool:
+    """Whether the stage may remove ``char``: anything but a Han character (it removes bracketed runs of
+    Latin letters)."""
+    return _HAN_CHAR.match(char) is None
+
+
+def _one_by_one(text: str, line: int) -> list[Repair]:
+    """A record for each annotation removed from the line ``text``."""
+    return [Repair("pinyin", line, column, annotation, "", 1.0, f"pinyin annotation of '{char}' removed")
+            for column, annotation, char in _removed(text)]
+
+
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """The mechanism on one line, whatever the document shows."""
     fixed, _, found = remove_annotations([text], text, line)
     return fixed[0], found
 
 
-def repair_document(lines: list[str], text: str, first_line: int,
-                    explain: bool) -> tuple[list[str], str, list[Repair], Evidence | None]:
-    """The stage over a document: its annotations removed when it shows a converter's (see
-    :func:`evidence`), with an annotation an excerpt cut off at a line's end; the decision comes back
-    too (None when the document holds no pinyin in brackets at all)."""
+def stage(given: Given) -> Done:
+    """The stage in the loop (:mod:`pipeline.normalize.stage`): the document's annotations removed when
+    it shows a converter's (see :func:`evidence`), with an annotation an excerpt cut off at a line's end;
+    the decision comes back too (none when the document holds no pinyin in brackets at all). Without
+    ``--explain`` one record sums the annotations up, and a line's are found again, one by one, for
+    the few lines a later repair is placed on."""
+    lines, text, first_line = given.lines, given.text, given.first_line
     if "(" not in text and "（" not in text:
-        return lines, text, [], None
+        return Done(lines)
     pattern = _pattern_for(text)
     parts = pattern.split(text)
-    pairs = set(zip(parts[1::2], map(itemgetter(-1), parts[0:-1:2])))  # each distinct one is judged once
+    pairs = set(zip(parts[1::3], parts[2::3]))  # each distinct one is judged once
     found = evidence(lines, text, parts, pairs)
     if found is None or not found.shows:
-        return lines, text, [], found
+        return Done(lines, evidence=[found] if found else [])
     cut = _cut_off(lines, text, first_line)
-    out, out_text, repairs = remove_annotations(lines, text, first_line, explain, parts, pairs)
+    out, out_text, repairs = remove_annotations(lines, text, first_line, given.explain, parts, pairs)
     if cut:
         out, out_text = _without_cut_off(out, cut, first_line)
-    return out, out_text, repairs + cut, found
+    one_by_one = None
+    if not given.explain and repairs:
+        cut_at = {repair.line: repair for repair in cut}
+
+        def one_by_one(line: int) -> list[Repair]:
+            return _one_by_one(lines[line - first_line], line) + ([cut_at[line]] if line in cut_at else [])
+    return Done(out, out_text, repairs + cut, [found], changes_of=one_by_one)
 
 
 def evidence(lines: list[str], text: str, parts: list[str] | None = None,
@@ -199,7 +221,7 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
             return None
         parts = _pattern_for(text).split(text)
     if pairs is None:
-        pairs = set(zip(parts[1::2], map(itemgetter(-1), parts[0:-1:2])))
+        pairs = set(zip(parts[1::3], parts[2::3]))
     total = changed = glued = 0
     for found, char in pairs:
         for one in _ONE_ANNOTATION.findall(found):
@@ -210,17 +232,17 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
     if not total:
         return None
     offset = 0
-    for i in range(1, len(parts), 2):  # the first annotation that is pinyin, for where the record sits
+    for i in range(1, len(parts), 3):  # the first annotation that is pinyin, for where the record sits
         offset += len(parts[i - 1])
-        if _kept(parts[i], parts[i - 1][-1]) != parts[i]:
+        if _kept(parts[i], parts[i + 1]) != parts[i]:
             break
         offset += len(parts[i])
     index = text.count("\n", 0, offset)
     column = offset - text.rfind("\n", 0, offset) - 1
-    first = next(one for one in _ONE_ANNOTATION.findall(parts[i]) if _is_pinyin(one, parts[i - 1][-1]))
+    first = next(one for one in _ONE_ANNOTATION.findall(parts[i]) if _is_pinyin(one, parts[i + 1]))
     column += parts[i].index(first)
     shows = changed >= _CONVERTER_SHARE * total and glued >= _CONVERTER_SHARE * total
-    return Evidence("pinyin", shows, f"{len(parts) // 2} bracketed run(s) after a character; of the {total} "
+    return Evidence("pinyin", shows, f"{len(parts) // 3} bracketed run(s) after a character; of the {total} "
                     f"distinct pinyin annotations, {changed} sit on characters the Traditional-to-Simplified "
                     f"conversion changes and {glued} are in half-width brackets", index, column, first)
 
@@ -273,9 +295,7 @@ def remove_annotations(lines: list[str], text: str, first_line: int = 1, explain
     if not changed:
         return out, out_text, []
     if explain:
-        return out, out_text, [Repair("pinyin", first_line + index, column, annotation, "", 1.0,
-                                      f"pinyin annotation of '{char}' removed")
-                               for index in changed for column, annotation, char in _removed(lines[index])]
+        return out, out_text, [repair for index in changed for repair in _one_by_one(lines[index], first_line + index)]
     column, annotation, _ = next(_removed(lines[changed[0]]))
     count = counts[-1] if len(counts) == 1 else sum(counts[1:])  # the whole text, or line by line after it
     return out, out_text, [Repair(

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from os.path import commonprefix
 
 from pipeline.model import Repair
 from pipeline.normalize.scan import changed_lines, convert_whole, lines_containing
+from pipeline.normalize.stage import Done, Given
 
 
 @lru_cache(maxsize=1)
@@ -74,39 +76,66 @@ def _replace_chars(text: str, replacements: dict[str, str]) -> str:
 
 def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """Convert one line; one Repair per changed run of characters (variants get their own reason)."""
-    converted, repairs = convert_lines([text], text, line, explain=True)
+    converted, repairs, _ = convert_lines([text], text, line, explain=True)
     return converted[0], repairs
 
 
-def convert_lines(lines: list[str], text: str, first_line: int, explain: bool) -> tuple[list[str], list[Repair]]:
+def stage(given: Given) -> Done:
+    """The stage in the loop (:mod:`pipeline.normalize.stage`)."""
+    converted, repairs, summary = convert_lines(given.lines, given.text, given.first_line, given.explain)
+    return Done(converted, None, repairs, summaries=summary)
+
+
+def convert_lines(lines: list[str], text: str, first_line: int,
+                  explain: bool) -> tuple[list[str], list[Repair], list[Repair]]:
     """All lines in one OpenCC call over ``text`` ("\\n".join(lines)); then the variant table where a
-    variant occurs. With ``explain`` each changed run of characters is a repair; without, one repair
-    sums up the conversion (changed lines and characters), which is what the data_quality table keeps."""
+    variant occurs. The converted lines, the records at columns of ``lines`` (with ``explain`` each
+    changed run of characters; always each variant), and without ``explain`` one record that sums up
+    the conversion (changed lines and characters), which is what the data_quality table keeps."""
     converted, converted_text = convert_whole(lines, text, _t2s)
     changed = changed_lines(lines, converted)
-    repairs: list[Repair] = []
-    if explain:
-        for i in changed:
-            repairs.extend(_runs(lines[i], converted[i], first_line + i))
-    elif changed:
-        repairs.append(Repair("script", first_line + changed[0], 1, f"Traditional text on {len(changed)} lines "
+    with_variants = lines_containing(converted, variant_table(), converted_text)
+    summary = []
+    if not explain and changed:
+        summary.append(Repair("script", first_line + changed[0], 1, f"Traditional text on {len(changed)} lines "
                               f"(lines {first_line + changed[0]} to {first_line + changed[-1]})", "Simplified", 1.0,
                               "Traditional to Simplified (OpenCC t2s); `normalize --explain` lists each change",
                               len(changed)))
-    variants = variant_table()
-    pattern = _variant_pattern()
-    for index in lines_containing(converted, variants, converted_text):
-        after = converted[index]
-        for match in pattern.finditer(after):
-            standard, why = variants[match.group(0)]
-            repairs.append(Repair("variant", first_line + index, match.start() + 1, match.group(0), standard, 1.0, why))
-        converted[index] = _standard_forms(after)
-    return converted, repairs
+    runs = set(changed) if explain else set()
+    repairs: list[Repair] = []
+    for i in sorted(runs.union(with_variants)):
+        converted[i], found = _line_records(lines[i], converted[i], first_line + i, i in runs)
+        repairs += found
+    return converted, repairs, summary
+
+
+def _line_records(before: str, after: str, line: int, runs: bool) -> tuple[str, list[Repair]]:
+    """The line's t2s output with its variants replaced, and the records at columns of ``before``,
+    in column order: each changed run (when ``runs``) and each variant. t2s neither makes nor changes a
+    variant character, so a variant is never inside a run; where a phrase conversion changed the
+    line's length, the run is from its first to its last changed character, and a variant inside it
+    is part of it."""
+    final = _standard_forms(after)
+    variants = [(match.start(), match.group(0)) for match in _variant_pattern().finditer(after)]
+    found = []
+    if len(before) == len(after):
+        found = _runs(before, after, line) if runs else []
+    else:
+        start = len(commonprefix([before, final]))
+        end = min(len(commonprefix([before[::-1], final[::-1]])), len(before) - start, len(final) - start)
+        if runs:
+            found = [Repair("script", line, start + 1, before[start:len(before) - end], final[start:len(final) - end],
+                            1.0, "OpenCC t2s (phrase conversion)")]
+        shift = len(before) - len(after)
+        variants = [(column if column < start else column + shift, char) for column, char in variants
+                    if column < start or column >= len(final) - end]
+    table = variant_table()
+    found += [Repair("variant", line, column + 1, char, table[char][0], 1.0, table[char][1])
+              for column, char in variants]
+    return final, sorted(found, key=lambda r: r.column)
 
 
 def _runs(before: str, after: str, line: int) -> list[Repair]:
-    if len(before) != len(after):
-        return [Repair("script", line, 1, before, after, 1.0, "OpenCC t2s (phrase conversion)")]
     repairs = []
     start = None
     for i, (a, b) in enumerate(zip(before + "\0", after + "\0")):

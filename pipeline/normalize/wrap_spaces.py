@@ -22,6 +22,7 @@ from functools import lru_cache
 from pipeline.model import Repair
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.scan import lines_matching
+from pipeline.normalize.stage import Done, Given
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The literal space first, so that the engine looks for spaces at C speed and tests the rest there.
@@ -42,6 +43,22 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     """The mechanism on one line, whatever the document shows."""
     fixed, _, found = join_lines([text], text, line)
     return fixed[0], found
+
+
+def removes(char: str) -> bool:
+    """Whether the stage may remove ``char``: a space, and nothing else."""
+    return char == " "
+
+
+def stage(given: Given) -> Done:
+    """The stage in the loop (:mod:`pipeline.normalize.stage`): spaces joined where the document shows
+    line wraps, none an earlier repair made."""
+    gaps_at = lines_matching(given.lines, GAP, given.text)
+    found = evidence(given.lines, given.text, given.made, gaps_at)
+    if found is None or not found.shows:
+        return Done(given.lines, evidence=[found] if found else [])
+    out, text, joins = join_lines(given.lines, given.text, given.first_line, given.made, gaps_at)
+    return Done(out if joins else given.lines, text, joins, [found])
 
 
 def evidence(lines: list[str], text: str, made: Callable[[int, int], bool] | None = None,
