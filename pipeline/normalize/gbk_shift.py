@@ -346,14 +346,7 @@ def _options(piece: Unknown) -> tuple[str, ...]:
     constraints."""
     from pipeline.normalize.pinyin import _is_pinyin
 
-    leads = [piece.lead] if piece.lead is not None else range(0x81, 0xFF)
-    if piece.misread:
-        leads = [x for x in leads if _is_pinyin(piece.misread, _char(bytes([piece.misread_after, x])) or "?")]
-    trails = [piece.trail] if piece.trail is not None else range(0x81, 0xFF)
-    if piece.gap == "before":
-        trails = [y for y in trails if y in _private_pairs()]
-    elif piece.gap == "after":
-        leads = [x for x in leads if x in _private_pairs().seconds]
+    leads, trails = _lost_bytes(piece)
     if piece.only:
         pairs = [encoded for encoded in (char.encode("gb18030") for char in piece.only)
                  if len(encoded) == 2 and encoded[0] in leads and encoded[1] in trails]
@@ -365,6 +358,23 @@ def _options(piece: Unknown) -> tuple[str, ...]:
         if char and (not piece.reads or _is_pinyin(piece.reads, char)):
             found.append(char)
     return tuple(found)
+
+
+def _lost_bytes(piece: Unknown) -> tuple[list[int], list[int]]:
+    """The bytes an Unknown's lead and trail may be: the known one, else any the decoder read as a lead
+    (under an annotation, one that makes a character the annotation reads; beside a dropped pair, one
+    that makes a private-use pair with the byte on its other side)."""
+    from pipeline.normalize.pinyin import _is_pinyin
+
+    leads = [piece.lead] if piece.lead is not None else list(range(0x81, 0xFF))
+    if piece.misread:
+        leads = [x for x in leads if _is_pinyin(piece.misread, _char(bytes([piece.misread_after, x])) or "?")]
+    trails = [piece.trail] if piece.trail is not None else list(range(0x81, 0xFF))
+    if piece.gap == "before":
+        trails = [y for y in trails if y in _private_pairs()]
+    elif piece.gap == "after":
+        leads = [x for x in leads if x in _private_pairs().seconds]
+    return leads, trails
 
 
 class _PrivatePairs(dict):
@@ -795,29 +805,19 @@ def _narrowed(gapped: list, place: int, likeliest: list[list[str]]) -> list:
 def _decide_ways(ways: list[_Way], text: str, left: _Left, lexicon,
                  ranked: list | None) -> tuple[_Way, tuple | None, list[str]]:
     """The reading that clearly wins over every way of reading the site. Each way's best readings (but
-    those with stray characters, no readings at all) are compared with the other ways' by how
-    likely the words of the whole stretch the ways cover are (a shorter span's reading followed by the
-    text as read up to the longest one's end), less GAP_COST for each dropped pair a way assumes: a drop
-    adds characters, which the restored characters' score, built to compare readings of the same
-    length, would reward by itself. The winner is a way's own choice (_decide compares the readings
-    inside a way), beats every other way's reading that reads differently by MARGIN, and leaves no
-    character that a drop could have merged unexplained. The plain ways' readings go to ``ranked``."""
+    those with stray characters, no readings at all) are compared with the other ways' by how likely
+    the words of the whole stretch the ways cover are (_rivals): a drop adds characters, which the
+    restored characters' score, built to compare readings of the same length, would reward by itself.
+    The winner is a way's own choice (_decide compares the readings inside a way), beats every other
+    way's reading that reads differently by MARGIN, and leaves no doubt that a drop went unread
+    (_doubt). The plain ways' readings go to ``ranked``."""
     end = max(way.span.end for way in ways)
     prefix, suffix, _, _ = _context(left, text[end:end + _WINDOW], lexicon)
     if end == len(text):
         suffix += "\n"  # the line ends there
-    rivals = []  # (how likely, the stretch as the reading has it, the reading, its way) for each way's best readings
-    for way in ways:
-        if ranked is not None and not way.gaps:
-            ranked.extend(way.found)
-        for rank, (reading, _) in enumerate(way.found[:_RIVALS]):
-            scored = "".join(_scored(way.pieces, _chars_of(way.pieces, reading)))
-            if (way.stray if rank == 0 else
-                    lexicon.stray_characters(prefix + scored + suffix, len(prefix), len(prefix) + len(scored))):
-                continue
-            stretch = scored + without_annotations(text[way.span.end:end])
-            rivals.append((lexicon.likelihood(prefix + stretch + suffix) - GAP_COST * way.gaps, stretch, reading, way))
-    rivals.sort(key=lambda rival: (-rival[0], rival[1]))
+    if ranked is not None:
+        ranked.extend(reading for way in ways if not way.gaps for reading in way.found)
+    rivals = _rivals(ways, text, end, prefix, suffix, lexicon)
     candidates = list(dict.fromkeys(reading for _, _, reading, _ in rivals))
     likely, stretch, _, way = next((rival for rival in rivals if rival[2] == rival[3].found[0][0] and rival[3].chosen),
                                    (0.0, "", "", None))
@@ -828,14 +828,38 @@ def _decide_ways(ways: list[_Way], text: str, left: _Left, lexicon,
     if likely - runner_up < MARGIN:
         return way, None, candidates
     reading, margin, restored = way.chosen
+    doubt = _doubt(way, likely, text, left, prefix, without_annotations(text[way.span.end:end]), suffix, lexicon)
+    if doubt:
+        return way, None, [reading, doubt]
+    return way, (reading, min(margin, likely - runner_up), restored), candidates
+
+
+def _rivals(ways: list[_Way], text: str, end: int, prefix: str, suffix: str, lexicon) -> list[tuple]:
+    """(how likely, the stretch up to ``end`` as the reading has it, the reading, its way) for the best
+    readings of each way without stray characters, likeliest first, less GAP_COST for each dropped pair
+    a way assumes (a shorter span's reading is followed by the text as read up to ``end``)."""
+    rivals = []
+    for way in ways:
+        for rank, (reading, _) in enumerate(way.found[:_RIVALS]):
+            scored = "".join(_scored(way.pieces, _chars_of(way.pieces, reading)))
+            if (way.stray if rank == 0 else
+                    lexicon.stray_characters(prefix + scored + suffix, len(prefix), len(prefix) + len(scored))):
+                continue
+            stretch = scored + without_annotations(text[way.span.end:end])
+            rivals.append((lexicon.likelihood(prefix + stretch + suffix) - GAP_COST * way.gaps, stretch, reading, way))
+    return sorted(rivals, key=lambda rival: (-rival[0], rival[1]))
+
+
+def _doubt(way: _Way, likely: float, text: str, left: _Left, prefix: str, rest: str, suffix: str, lexicon) -> str:
+    """Why the winning way may still miss a dropped pair ('' when nothing says so): a character it
+    leaves unexplained that a drop would split into words (_merged), or, where it assumes a drop
+    itself, a reading with more drops that comes within _FURTHER_MARGIN of it (_dropped_further)."""
     merged = _merged(way, prefix, suffix, lexicon)
     if merged:
-        return way, None, [reading, "merged " + merged]
-    rest = without_annotations(text[way.span.end:end])
-    deeper = _dropped_further(way, likely - _FURTHER_MARGIN, text, left, prefix, rest, suffix, lexicon) if way.gaps else None
-    if deeper:
-        return way, None, [reading, deeper]
-    return way, (reading, min(margin, likely - runner_up), restored), candidates
+        return "merged " + merged
+    if way.gaps:
+        return _dropped_further(way, likely - _FURTHER_MARGIN, text, left, prefix, rest, suffix, lexicon) or ""
+    return ""
 
 
 def _dropped_further(way: _Way, bar: float, text: str, left: _Left, prefix: str, rest: str, suffix: str,
@@ -1039,25 +1063,17 @@ def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> lis
     prefix, suffix, right, lexicon = context
     options = [_choices(p) for p in pieces]
     unknown = [i for i, p in enumerate(pieces) if not isinstance(p, str)]
-    # while one lost character's options are scored, the others are left out, but for those a drop's
-    # way narrowed to the plain way's readings: its best one is there (规模化 needs 模 beside 化)
-    others = [options[j][0] if getattr(pieces[j], "only", ()) and options[j] else "" for j in range(len(pieces))]
-    shortlists = []
+    shortlists: list[list[str]] = []
     for i in unknown:
         if len(options[i]) <= 1:
             shortlists.append(list(options[i]))
             continue
-        scored = []
-        for option in options[i]:
-            chars = [others[j] if (j in unknown and j != i) else (option if j == i else pieces[j])
-                     for j in range(len(pieces))]
-            scored.append((_score(prefix, _scored(pieces, chars), {i}, suffix, lexicon), option))
-        scored.sort(key=lambda item: (-item[0], item[1]))
+        scored = _scored_alone(pieces, options, unknown, i, context)
         if getattr(pieces[i], "gap", "") == "after":  # its lead and the trail before made the dropped pair
             private = _private_pairs()
             leads = set().union(*(private.get(option.encode("gb18030")[-1], ()) for option in shortlists[-1]))
-            scored = [item for item in scored if item[1].encode("gb18030")[0] in leads]
-        shortlists.append([option for _, option in scored[:shortlist]])
+            scored = [option for option in scored if option.encode("gb18030")[0] in leads]
+        shortlists.append(scored[:shortlist])
     results: dict[str, float] = {}
     for combo in product(*shortlists):
         chars = list(pieces)
@@ -1067,6 +1083,20 @@ def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> lis
             continue
         results["".join(chars)] = _score(prefix, _scored(pieces, chars), set(unknown), suffix, lexicon)
     return sorted(results.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _scored_alone(pieces: list, options: list[tuple[str, ...]], unknown: list[int], i: int, context) -> list[str]:
+    """The options of the lost character at ``i``, best first, each scored with the other lost
+    characters left out, but those a drop's way narrowed to the plain way's readings: their best one is
+    there (规模化 needs 模 beside 化)."""
+    prefix, suffix, _, lexicon = context
+    others = {j: options[j][0] if getattr(pieces[j], "only", ()) and options[j] else "" for j in unknown if j != i}
+    scored = []
+    for option in options[i]:
+        chars = [others[j] if j in others else (option if j == i else pieces[j]) for j in range(len(pieces))]
+        scored.append((_score(prefix, _scored(pieces, chars), {i}, suffix, lexicon), option))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [option for _, option in scored]
 
 
 def _scored(pieces: list, chars: list[str]) -> list[str]:

@@ -15,6 +15,11 @@ Evidence, each from a maintained source or from the documents themselves:
   dictionary cannot score;
 - quotation marks: a closing mark where a quotation is open, and a short quoted term that is a word
   (“看海”), since prose quotes terms far more often than fragments.
+
+``score`` weighs the evidence for the restored characters of readings of the same length.
+``likelihood`` compares readings of different lengths (a private-use pair the decoder dropped hid two
+characters): the likeliest split into words by the same frequencies, marks counted as often as they
+occur, a line's end where prose lines end, and reference n-grams.
 """
 
 from __future__ import annotations
