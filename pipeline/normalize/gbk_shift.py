@@ -750,11 +750,15 @@ def _dropped_once_more(way: _Way, observed: str, context) -> list[_Way]:
     at each place of the run where a character could hide one (a drop merges the character before it
     and the one after into one, or into bytes that do not decode)."""
     likeliest = [_chars_of(way.pieces, reading) for reading, _ in way.found]
+    prefix, suffix = context[:2]
     ways = []
     for place in range(1, len(way.pieces)):
         gapped = _split_for_gap(way.pieces, place)
         if gapped is None:
             continue
+        if likeliest and isinstance(way.pieces[place], str) and not _splits_into_words(
+                prefix + "".join(likeliest[0]) + suffix, len(prefix) + place, context[3]):
+            continue  # no two characters words explain could have been there
         if _ends_lost(way.pieces, place):
             gapped[place + 1] = replace(gapped[place + 1], only=_hidden_last(gapped, place, context))
         gapped = _narrowed(gapped, place, likeliest)
@@ -901,17 +905,30 @@ def _merged(way: _Way, prefix: str, suffix: str, lexicon) -> str:
 
 def _splits_into_words(text: str, at: int, lexicon) -> bool:
     """Whether text[at], had a private-use pair between its bytes been dropped, could have been two
-    characters that words around them explain."""
+    characters that words around them explain: the first by a word it ends, the second by a word it
+    starts, or both by a word they begin together (多位错: 代 ends 多位代? no, but 代表 is a word)."""
     lead, trail = text[at].encode("gb18030")
     before, after = text[max(0, at - _CONTEXT):at], text[at + 1:at + 1 + _CONTEXT]
     private = _private_pairs()
-    for first in _options(Unknown(lead, None, gap="before")):
+    seconds = _second_halves(trail)
+    firsts = [(first, not lexicon.unexplained(before + first, [len(before)]))
+              for first in _options(Unknown(lead, None, gap="before"))]
+    starting = ({second for second, _, _ in seconds if not lexicon.unexplained(second + after, [0])}
+                if any(ending for _, ending in firsts) else set())
+    for first, ending in firsts:
         followers = private[first.encode("gb18030")[1]]
-        for second in _options(Unknown(None, trail, gap="after")):
-            if second.encode("gb18030")[0] in followers and not lexicon.unexplained(
-                    before + first + second + after, [len(before), len(before) + 1]):
-                return True
+        together = lexicon.following(before[-1:] + first)
+        if any(second_lead in followers and (simple in together or (ending and second in starting))
+               for second, second_lead, simple in seconds):
+            return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _second_halves(trail: int) -> tuple[tuple[str, int, str], ...]:
+    """The characters after a dropped pair that end in ``trail``: each with its lead and Simplified form."""
+    return tuple((char, char.encode("gb18030")[0], simplify_chars(char))
+                 for char in _options(Unknown(None, trail, gap="after")))
 
 
 def _chars_of(pieces: list, reading: str) -> list[str]:
@@ -1068,12 +1085,12 @@ def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> lis
         if len(options[i]) <= 1:
             shortlists.append(list(options[i]))
             continue
-        scored = _scored_alone(pieces, options, unknown, i, context)
+        choices = options[i]
         if getattr(pieces[i], "gap", "") == "after":  # its lead and the trail before made the dropped pair
             private = _private_pairs()
             leads = set().union(*(private.get(option.encode("gb18030")[-1], ()) for option in shortlists[-1]))
-            scored = [option for option in scored if option.encode("gb18030")[0] in leads]
-        shortlists.append(scored[:shortlist])
+            choices = tuple(option for option in choices if option.encode("gb18030")[0] in leads)
+        shortlists.append(_scored_alone(pieces, options, unknown, i, choices, context)[:shortlist])
     results: dict[str, float] = {}
     for combo in product(*shortlists):
         chars = list(pieces)
@@ -1085,14 +1102,15 @@ def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> lis
     return sorted(results.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _scored_alone(pieces: list, options: list[tuple[str, ...]], unknown: list[int], i: int, context) -> list[str]:
-    """The options of the lost character at ``i``, best first, each scored with the other lost
+def _scored_alone(pieces: list, options: list[tuple[str, ...]], unknown: list[int], i: int, choices: tuple[str, ...],
+                  context) -> list[str]:
+    """``choices`` for the lost character at ``i``, best first, each scored with the other lost
     characters left out, but those a drop's way narrowed to the plain way's readings: their best one is
     there (规模化 needs 模 beside 化)."""
     prefix, suffix, _, lexicon = context
     others = {j: options[j][0] if getattr(pieces[j], "only", ()) and options[j] else "" for j in unknown if j != i}
     scored = []
-    for option in options[i]:
+    for option in choices:
         chars = [others[j] if j in others else (option if j == i else pieces[j]) for j in range(len(pieces))]
         scored.append((_score(prefix, _scored(pieces, chars), {i}, suffix, lexicon), option))
     scored.sort(key=lambda item: (-item[0], item[1]))

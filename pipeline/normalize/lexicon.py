@@ -111,11 +111,11 @@ def _singles_and_marks() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _word_endings() -> dict[str, str]:
-    """The first one or two characters of each dictionary word of two or three -> the characters that
-    end such a word (built on first use, about 15 MB)."""
+    """The first one or two characters of each dictionary word of two or three that prose uses -> the
+    characters that end such a word (built on first use, about 10 MB)."""
     endings: dict[str, set[str]] = {}
-    for word in dictionary():
-        if len(word) <= 3:
+    for word, weight in dictionary().items():
+        if len(word) <= 3 and weight >= _USED_WORD:
             endings.setdefault(word[:-1], set()).add(word[-1])
     return {start: "".join(sorted(chars)) for start, chars in endings.items()}
 
@@ -317,8 +317,8 @@ class Lexicon:
         return best[-1], ends[::-1]
 
     def following(self, text: str) -> str:
-        """The characters that end a dictionary word of two or three characters after the last one or two
-        characters of ``text``: what a character nothing else is known of may be, if it ends a word."""
+        """The characters that end a word prose uses (a dictionary word of two or three characters, of
+        frequency 100 or more) after the last one or two characters of ``text``."""
         simple = simplify_chars(text)
         endings = _word_endings()
         return endings.get(simple[-1:], "") + (endings.get(simple[-2:], "") if len(simple) >= 2 else "")
