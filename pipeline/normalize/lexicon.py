@@ -208,10 +208,14 @@ def _simple_char(char: str) -> str:
     return converted if len(converted) == 1 else char
 
 
+_SIMPLE: dict[str, str] = {}  # each character met, to its Simplified form: simplify_chars runs on every candidate
+
+
 def simplify_chars(text: str) -> str:
     """Character-by-character Simplified form (same length as the input): cheap enough to run on
     every candidate, and exact enough for looking words up."""
-    return "".join(_simple_char(c) for c in text)
+    simple = _SIMPLE
+    return "".join([simple[c] if c in simple else simple.setdefault(c, _simple_char(c)) for c in text])
 
 
 def _misplaced_stop(text: str, p: int) -> bool:
@@ -258,15 +262,16 @@ class Lexicon:
         total = 0.0
         starts = {s for p in positions for s in range(max(0, p - 4), p + 1)}
         ordered = sorted(positions)
+        words, places, size = self.words, self.places, len(simple)
         for start in starts:
             covered_from = ordered[bisect_left(ordered, start)] + 1  # the shortest gram from start covering one
             for length in (2, 3, 4, 5):
                 end = start + length
-                if end > len(simple) or end < covered_from:
+                if end > size or end < covered_from:
                     continue
                 gram = simple[start:end]
-                total += self.words.get(gram, 0.0)
-                if gram in self.places:
+                total += words.get(gram, 0.0)
+                if gram in places:
                     total += _PLACE_WEIGHT
                     if any(simple.endswith(parent, 0, start) for parent in place_parents().get(gram, ())):
                         total += _PARENT_WEIGHT
