@@ -33,6 +33,19 @@ def test_a_span_read_from_the_same_phrase_in_another_source():
     assert not any(r.kind == "gbk_shift" and r.line == 2 for r in mirror.repairs)
 
 
+def test_a_span_with_a_dropped_pair_read_from_the_same_phrase_in_another_source():
+    """A page whose decoder dropped private-use pairs: 代表 merged into 错, and alone the line is flagged
+    (多位错 and 多位代表 both read). The clean copy of the sentence decides for the reading with the
+    drop, each of its restored characters in an n-gram of the copy."""
+    damaged = simulate("他说：“要把城市治理做精细化。”会上多位代表表示赞同，大家纷纷发言。", drop_private_use=True)
+    mirror = source("mirror.txt", ["标题", damaged])
+    assert mirror.lines[1] == damaged
+    read_elsewhere([mirror, source("paper.txt", ["第一章", "他说：“要把城市治理做精细化。”会上多位代表表示赞同。"])])
+    assert mirror.lines[1] == "他说:“要把城市治理做精细化。”会上多位代表表示赞同,大家纷纷发言。"
+    record, = [r for r in mirror.repairs if r.kind == KIND]
+    assert "paper.txt line 2" in record.reason
+
+
 def test_nothing_changes_without_evidence_elsewhere():
     damaged = simulate("推進慢病專科大數據分中心建設，為公共衛生提供基礎。")
     mirror = source("mirror.txt", [damaged])

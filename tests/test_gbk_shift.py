@@ -13,6 +13,7 @@ from pipeline.normalize.gbk_shift import mirror_decode, parse_span, repair, shif
 from pipeline.normalize.lexicon import Lexicon
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+_HALF_WIDTH = str.maketrans("，：；！？（）", ",:;!?()")  # what the shift leaves of full-width marks, read in step
 
 
 def load(name):
@@ -137,6 +138,29 @@ def test_lexicon_evidence_from_jionlp_frequencies_and_quotation_marks():
     assert lexicon.score("、“看海”等", {3}) - lexicon.score("、“看常”等", {3}) > 2
 
 
+def test_lexicon_likelihood_compares_texts_of_different_lengths():
+    """Readings with a dropped pair have more characters than those without: they are compared by how
+    likely the words are. A line of prose ends with a mark more often than with a Han character; a
+    sentence end at a line's start is not prose; a clean copy's n-grams outweigh the rest."""
+    lexicon = Lexicon()
+    assert lexicon.likelihood("文脉,保护好老街区。\n") > lexicon.likelihood("文脉,保护好老街区\n")
+    assert lexicon.likelihood("\n常会有市民") > lexicon.likelihood("\n。机会有市民")
+    assert lexicon.likelihood("一步之遥。在刚刚") == lexicon.likeliest_split("一步之遥。在刚刚", True, True)[0]
+    referenced = Lexicon(["会上多位代表表示赞同"])
+    assert referenced.likelihood("会上多位代表表示") - Lexicon().likelihood("会上多位代表表示") > 20
+
+
+def test_lexicon_unexplained_characters():
+    """Where a drop may have merged two characters into any one, a character is explained by a word
+    prose uses around it (位错 is a word of physics, 19 in jieba's counts: no), by quotation marks
+    around it alone, or if prose writes it alone as often as 们."""
+    lexicon = Lexicon()
+    assert lexicon.unexplained("会上多位错表示赞同", [4]) == [4]
+    assert lexicon.unexplained("会上多位代表表示赞同", [4, 5]) == []
+    assert lexicon.unexplained("快递下“乡”不进", [4]) == []
+    assert lexicon.unexplained("这是我们的城市", [4]) == []
+
+
 def test_a_quotation_closed_by_a_restored_mark():
     """快递下“乡”不进“村” whose closing mark lost its trail byte: the open quotation decides."""
     damaged = simulate("的运营经验，快递下“乡”不进“村”，是制约")
@@ -174,6 +198,59 @@ def test_fresh_sentences_written_apart_from_raw():
     outcomes, _ = repair_rate(fresh(), Lexicon())
     assert sum(outcomes.values()) == 57
     assert outcomes["exact"] >= 47 and outcomes["wrong"] == 0 and outcomes["partly repaired"] == 0
+
+
+def test_fresh_sentences_as_a_decoder_that_drops_private_use_pairs_shows_them():
+    """The same sentences, damaged as the Tahaoo mirror's decoder damaged its runs (the 38 whose damage
+    differs): a dropped pair merges two characters into one, so most are flagged, and none may come out
+    changed wrongly or read only in part (measured 4 exact, 34 flagged; before, 6 wrong: 多位错)."""
+    sys.path.insert(0, str(CORPUS))
+    from evaluate import fresh, repair_rate
+
+    outcomes, _ = repair_rate(fresh(drop_private_use=True), Lexicon())
+    assert sum(outcomes.values()) == 38
+    assert outcomes["exact"] >= 4 and outcomes["wrong"] == 0 and outcomes["partly repaired"] == 0
+
+
+def test_a_page_shows_whether_its_decoder_dropped_private_use_pairs():
+    """A run that holds a private-use character shows a decoder that kept them; runs that hold none
+    may have lost some, whatever their length."""
+    from pipeline.normalize.gbk_shift import drops_private_use
+
+    kept = simulate("上海——“一網統管”")
+    assert "\ue000" in kept and not drops_private_use("标题\n" + kept)
+    assert drops_private_use(simulate("上海——“一網統管”", drop_private_use=True))
+    assert drops_private_use("前景廣闊??梢哉f")  # the run is short: nothing tells
+
+
+@pytest.mark.parametrize("clean, candidate", [
+    # 代表 merged into 错 (B4FA B1ED read as B4ED): 多位错 is no word, 多位代表 is
+    ("他说：“要把城市治理做精细化。”会上多位代表表示赞同，大家纷纷发言。", "多位代表"),
+    # 开通了 lost two pairs and reads 克: 海关克 stands alone where 海关开了 would be words
+    ("上海海关开通了跨境电商快速通道。", "merged 克"),
+    # the 。 ending the line was hidden by a pair dropped after 区 (C7F8 A1A3): the line may end either way
+    ("旧城改造要尊重文脉，保护好老街区。", "保护好老街区。"),
+])
+def test_a_drop_that_may_have_merged_two_characters_is_flagged(clean, candidate):
+    """Damaged by a decoder that drops private-use pairs, the plain reading of each reads well but may
+    hide a drop that another reading explains: flagged, that reading named. On a page whose runs show a
+    private-use character (its decoder kept them) the same sentence, damaged that way, is read."""
+    damaged = simulate(clean, drop_private_use=True)
+    text, repairs = repair(damaged, 1)
+    assert text == damaged and candidate in repairs[-1].reason
+    kept = simulate(clean)
+    assert repair(kept, 1, document="\n".join([simulate("上海——“一網統管”"), kept]))[0] == clean.translate(_HALF_WIDTH)
+
+
+def test_a_reading_with_a_drop_is_taken_when_it_clearly_wins():
+    """规模化 as a dropping decoder shows it: (AF C0) was dropped, 化扩 merged into 哗, a stray character;
+    the reading with the drop, 规模化扩张, beats every other way and leaves nothing unexplained. With more
+    drops in the run (规模化发展成效显著 lost 化发, 效显 and 著。), the reading with one drop, 成性质,
+    reads well too, but readings with more drops come near it: flagged."""
+    assert repair(simulate("不少企业布局海外市场，规模化扩张步伐加快。", drop_private_use=True), 1)[0] == \
+        "不少企业布局海外市场,规模化扩张步伐加快。"
+    damaged = simulate("厦门的海洋经济规模化发展成效显著。", drop_private_use=True)
+    assert repair(damaged, 1)[0] == damaged
 
 
 def test_a_line_does_not_start_with_a_full_stop():

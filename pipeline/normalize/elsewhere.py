@@ -68,7 +68,7 @@ def read_elsewhere(sources: list, explain: bool = False) -> None:
     groups = _occurrence_groups(documents, flagged)
     if not near_clean and not groups:
         return
-    readers = _Readers(references)
+    readers = _Readers(references, documents)
     readings: dict[int, list[Repair]] = defaultdict(list)
     read: set[tuple[int, int, int]] = set()
     for span in near_clean:
@@ -110,9 +110,11 @@ class _Readers:
     """The lexicons the pass reads with, loaded on first use (about 1.5 s), and the readings of spans
     by the lexicon alone, each made once however many times the pass asks."""
 
-    def __init__(self, references: _References):
+    def __init__(self, references: _References, documents: list):
         self._references = references
-        self._alone: dict[tuple[str, int], object] = {}
+        self._documents = documents
+        self._alone: dict[tuple[str, int, bool], object] = {}
+        self._drops: dict[int, bool] = {}
 
     @cached_property
     def plain(self):
@@ -128,10 +130,17 @@ class _Readers:
         lexicon.reference_grams = self._references.grams
         return lexicon
 
-    def alone(self, line: str, start: int):
-        if (line, start) not in self._alone:
-            self._alone[line, start] = gbk_shift.read_span(line, start, self.plain)
-        return self._alone[line, start]
+    def drops(self, source: int) -> bool:
+        """Whether the source's decoder may have dropped private-use pairs, from the source as read."""
+        if source not in self._drops:
+            self._drops[source] = gbk_shift.drops_private_use("\n".join(self._documents[source].doc.lines))
+        return self._drops[source]
+
+    def alone(self, source: int, line: str, start: int):
+        key = (line, start, self.drops(source))
+        if key not in self._alone:
+            self._alone[key] = gbk_shift.read_span(line, start, self.plain, key[2])
+        return self._alone[key]
 
 
 def _found(lines: list[str], record: Repair) -> bool:
@@ -208,11 +217,11 @@ def _from_clean_text(documents, span: _Flagged, references: _References, readers
     table row, where the first pass reads cells by place names only, the reading must also be one the
     lexicon alone would not make: the reason the cell was flagged still holds for those."""
     line = _line(documents, span)
-    read = gbk_shift.read_span(line, span.start, readers.with_references)
+    read = gbk_shift.read_span(line, span.start, readers.with_references, readers.drops(span.source))
     if read is None or read.chosen is None or read.start != span.start:
         return None
     if gbk_shift.in_table_row(gbk_shift.table_separators(line), read.start, read.end):
-        alone = readers.alone(line, span.start)
+        alone = readers.alone(span.source, line, span.start)
         if alone is not None and alone.chosen == read.chosen:
             return None
     where = _supporting(line, span.start, read, references)
@@ -290,7 +299,8 @@ def _from_occurrences(documents, groups: list[_Group], read: set[tuple[int, int,
         lines = "; ".join(f"{file} lines {', '.join(numbers)}" for file, numbers in by_file.items())
         for span in members:
             line = _line(documents, span)
-            reading = gbk_shift.read_span(line, span.start, readers.with_references, first=first)
+            reading = gbk_shift.read_span(line, span.start, readers.with_references, readers.drops(span.source),
+                                          first=first)
             if reading is not None and reading.chosen is not None and reading.start == span.start \
                     and _supporting(line, span.start, reading, references, skip=0) is not False:
                 found.append((span, _record(span, line, reading,
@@ -328,7 +338,7 @@ def _pooled_first(documents, places, readers: _Readers) -> str | None:
     totals: dict[str, float] = defaultdict(float)
     per_place = []
     for index, number, start in places:
-        read = readers.alone(documents[index].doc.lines[number - 1], start)
+        read = readers.alone(index, documents[index].doc.lines[number - 1], start)
         if read is None or not read.ranked:
             return None
         best: dict[str, float] = {}

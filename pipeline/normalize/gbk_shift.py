@@ -20,6 +20,14 @@ Every candidate for the lost bytes is decoded, checked by simulating the damage 
 back exactly what was observed), and scored by the lexicon; a span is repaired only when one candidate
 clearly wins, and otherwise kept and flagged.
 
+A dropped pair leaves no trace of its own: it merges the character before it and the one after into
+one, often a common one (多位代表 reads 多位错). So a page that shows no private-use character in its
+runs (drops_private_use) may hide one at every place of every run: each place is tried (a way of
+reading the span), ways of different lengths are compared by how likely their words are
+(Lexicon.likelihood), and a reading is taken only when it beats every other way, leaves no character
+that a drop there would explain better unread (多位错 beside 代表), and, when it assumes a drop itself,
+beats the readings with more drops that the search finds. Otherwise the span is flagged.
+
 Evidence first: a span holding no shifted characters of its own (``?:?``, ``???/p>``) is read only in a
 document that shows the damage elsewhere, and a span with no Chinese text around it never.
 """
@@ -30,7 +38,7 @@ import math
 import re
 from bisect import bisect_left
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import product
 
@@ -60,7 +68,16 @@ _INNER_MARKS = 2  # shifted pairs inside one run tried, when the run read up to 
 _CONTEXT = 4
 _WINDOW = 64  # characters of context kept around a span: enough for the scorer, whatever the line's length
 _MAX_RUN = 200  # a shifted run ends at the next ASCII byte; one longer than this is left as read
-_MAX_GAPS = 2  # places inside a run tried for a dropped private-use pair: its stray characters or bad pairs
+# What a reading that assumes a dropped pair costs beside one that does not: its own bytes make the pair
+# private-use, so only the decoder is in doubt, at even odds at most (a page whose runs hold no private-use
+# character is likelier to drop them: about one off-step pair in ten would be one).
+GAP_COST = math.log10(2)
+_GAP_SHORTLIST = 4  # candidates kept for each of the two characters a dropped pair split
+_RIVALS = 3  # the best readings of each way of reading a span that the other ways' must beat
+# Drops tried beyond a winner's own, the ways kept at each step, and how much likelier than any of them
+# the winner must be: the search reads further drops only through its shortlists, so the best reading it
+# finds is less likely than the best there is.
+_FURTHER, _BEAM, _FURTHER_MARGIN = 2, 2, 2 * MARGIN
 
 
 def shift_bytes(data: bytes, out_of_step: bool = False) -> bytes:
@@ -148,7 +165,8 @@ class Unknown:
     ``misread``: an annotation ("(jié)") was put inside this character, after its lead byte, because the
     pair (``misread_after``, lead) was read as a character it is a reading of. ``reads``: an annotation
     follows the character, so it is a reading of it. ``gap``: "before" or "after", the side on which a
-    private-use pair the decoder dropped took this character's lost byte."""
+    private-use pair the decoder dropped took this character's lost byte. ``only``: the characters it
+    may be, where the search narrowed them (none: every character the bytes allow)."""
 
     lead: int | None
     trail: int | None
@@ -156,6 +174,7 @@ class Unknown:
     misread: str = ""
     reads: str = ""
     gap: str = ""
+    only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,11 +251,10 @@ def parse_span(line: str, start: int, inner_marks: int = 0) -> Span | None:
     return Span(start, j, template, lost_tail, shifted)
 
 
-def segment(template: list, lost_tail: bool, before: str = "", right: str = "", gap: int | None = None) -> list | None:
+def segment(template: list, lost_tail: bool, before: str = "", right: str = "") -> list | None:
     """Read the template in step again: a list of pieces, each a known character, an Unknown or, after
     a lost tail, Swallowed. ``before`` is the character before the span (an annotation inside the first
-    character misread its last byte); ``right`` the text after it. ``gap``: the piece at that index is
-    split by a private-use pair the decoder dropped (its two bytes lost)."""
+    character misread its last byte); ``right`` the text after it."""
     pieces: list = []
     k = 0
     while k < len(template):
@@ -263,15 +281,11 @@ def segment(template: list, lost_tail: bool, before: str = "", right: str = "", 
             char = _decode_or_mark(bytes([byte, trail]))
             pieces.append(Bad(byte, trail) if char == "?" else char)
         k += 2
-    if gap is not None:
-        pieces = _split_for_gap(pieces, gap)
-        if pieces is None:
-            return None
     if lost_tail:
         annotation = _ANNOTATION_AFTER.match(right)
         if annotation and isinstance(pieces[-1], Unknown):  # the character before an annotation reads it
             last = pieces[-1]
-            pieces[-1] = Unknown(last.lead, last.trail, last.misread_after, last.misread, "(" + annotation.group(0), last.gap)
+            pieces[-1] = replace(last, reads="(" + annotation.group(0))
         pieces.append(Swallowed(_swallowed_options(right)))
     return pieces
 
@@ -284,15 +298,31 @@ def _last_byte(piece) -> int | None:
 
 def _split_for_gap(pieces: list, index: int) -> list | None:
     """The piece at ``index`` split in two: a private-use pair between its bytes was dropped, taking the
-    trail of the first character and the lead of the second."""
-    piece = pieces[index]
+    trail of the first character and the lead of the second. The last character of a run that lost its
+    second byte splits too: the orphaned byte was then the second byte of a character after the
+    dropped pair."""
+    piece = pieces[index] if index < len(pieces) else None
     if isinstance(piece, Bad):
         lead, trail = piece.lead, piece.trail
-    elif isinstance(piece, str) and len(piece.encode("gb18030")) == 2:
+    elif isinstance(piece, str) and _is_pair(piece):
         lead, trail = piece.encode("gb18030")
+    elif _ends_lost(pieces, index):
+        lead, trail = piece.lead, None
     else:
         return None
     return pieces[:index] + [Unknown(lead, None, gap="before"), Unknown(None, trail, gap="after")] + pieces[index + 1:]
+
+
+def _is_pair(char: str) -> bool:
+    return len(char.encode("gb18030")) == 2
+
+
+def _ends_lost(pieces: list, index: int) -> bool:
+    """Whether the piece at ``index`` is the run's last character, its second byte lost (and nothing
+    read inside or after it)."""
+    piece = pieces[index]
+    return (isinstance(piece, Unknown) and piece.lead is not None and piece.trail is None and not piece.misread
+            and not piece.reads and all(isinstance(later, Swallowed) for later in pieces[index + 1:]))
 
 
 def _swallowed_options(right: str) -> tuple[str, ...]:
@@ -310,31 +340,60 @@ def _swallowed_options(right: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def _private_leads() -> frozenset[int]:
-    """Bytes that start a pair decoding to a private-use character."""
-    return frozenset(x for x in range(0x81, 0xFF) if any(_private(_decode_or_mark(bytes([x, y]))) for y in range(0x40, 0xFF)))
-
-
-@lru_cache(maxsize=None)
 def _options(piece: Unknown) -> tuple[str, ...]:
     """The characters an Unknown may have been: every lost byte in 0x81-0xFE (each was read as a lead
     by the decoder), each pair decoding to a character that is not private-use, within the piece's
     constraints."""
     from pipeline.normalize.pinyin import _is_pinyin
 
-    leads = [piece.lead] if piece.lead is not None else range(0x81, 0xFF)
+    leads, trails = _lost_bytes(piece)
+    if piece.only:
+        pairs = [encoded for encoded in (char.encode("gb18030") for char in piece.only)
+                 if len(encoded) == 2 and encoded[0] in leads and encoded[1] in trails]
+    else:
+        pairs = [bytes([x, y]) for x in leads for y in trails]
+    found = []
+    for pair in pairs:
+        char = _char(pair)
+        if char and (not piece.reads or _is_pinyin(piece.reads, char)):
+            found.append(char)
+    return tuple(found)
+
+
+def _lost_bytes(piece: Unknown) -> tuple[list[int], list[int]]:
+    """The bytes an Unknown's lead and trail may be: the known one, else any the decoder read as a lead
+    (under an annotation, one that makes a character the annotation reads; beside a dropped pair, one
+    that makes a private-use pair with the byte on its other side)."""
+    from pipeline.normalize.pinyin import _is_pinyin
+
+    leads = [piece.lead] if piece.lead is not None else list(range(0x81, 0xFF))
     if piece.misread:
         leads = [x for x in leads if _is_pinyin(piece.misread, _char(bytes([piece.misread_after, x])) or "?")]
-    trails = [piece.trail] if piece.trail is not None else range(0x81, 0xFF)
+    trails = [piece.trail] if piece.trail is not None else list(range(0x81, 0xFF))
     if piece.gap == "before":
-        trails = [y for y in trails if y in _private_leads()]
-    found = []
-    for x in leads:
-        for y in trails:
-            char = _char(bytes([x, y]))
-            if char and (not piece.reads or _is_pinyin(piece.reads, char)):
-                found.append(char)
-    return tuple(found)
+        trails = [y for y in trails if y in _private_pairs()]
+    elif piece.gap == "after":
+        leads = [x for x in leads if x in _private_pairs().seconds]
+    return leads, trails
+
+
+class _PrivatePairs(dict):
+    """First byte -> the bytes (0x81 or more: a lead's) that make a private-use pair with it, and all of
+    those as ``seconds``: GBK's user-defined areas (AAA1-AFFE, F8A1-FEFE, A140-A7A0) and the codes
+    GB18030 maps to private-use characters (A8C1 among them: 法律 is B7A8 C2C9)."""
+
+    seconds: frozenset[int] = frozenset()
+
+
+@lru_cache(maxsize=1)
+def _private_pairs() -> _PrivatePairs:
+    pairs = _PrivatePairs()
+    for x in range(0x81, 0xFF):
+        following = frozenset(y for y in range(0x81, 0xFF) if _private(_decode_or_mark(bytes([x, y]))))
+        if following:
+            pairs[x] = following
+    pairs.seconds = frozenset().union(*pairs.values())
+    return pairs
 
 
 def _char(pair: bytes) -> str:
@@ -389,31 +448,65 @@ def repair(text: str, line: int, lexicon=None, document: str | None = None,
     """The line with its damaged spans read where one reading clearly wins, and a record per span.
     Spans with no shifted characters of their own are read only where the document shows the damage
     elsewhere: ``evidence`` says whether it does, else it is found from ``document`` (the text the line
-    belongs to; the line itself when not given)."""
+    belongs to; the line itself when not given). Whether the page's decoder may have dropped private-use
+    pairs is found from the document too (drops_private_use)."""
     if "?" not in text or not DAMAGE_SITE.search(text):
         return text, []
+    page = text if document is None else document
+    drops = drops_private_use(page)
     if evidence is None:
-        evidence = document_shows_damage(text if document is None else document)
+        evidence = document_shows_damage(page, drops)
     if lexicon is None:
         # The search is costly and pages repeat their headings: same line, same answer.
-        fixed, found, _ = _repair_cached(text, evidence)
+        fixed, found, _ = _repair_cached(text, evidence, drops)
         # the constructor, not dataclasses.replace: this runs once per damaged line of every document
         return fixed, [Repair(r.kind, line, r.column, r.before, r.after, r.confidence, r.reason, r.count) for r in found]
-    fixed, found, _ = _repair(text, line, lexicon, evidence)
+    fixed, found, _ = _repair(text, line, lexicon, evidence, drops)
     return fixed, found
 
 
-def _repair_cached(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
-    return _remembered.get((text, evidence)) or _searched(text, evidence)
+def _repair_cached(text: str, evidence: bool, drops: bool) -> tuple[str, tuple[Repair, ...], bool]:
+    return _remembered.get((text, evidence, drops)) or _searched(text, evidence, drops)
 
 
 @lru_cache(maxsize=4096)
-def _searched(text: str, evidence: bool) -> tuple[str, tuple[Repair, ...], bool]:
-    fixed, found, shows = _repair(text, 0, default_lexicon(), evidence)
+def _searched(text: str, evidence: bool, drops: bool) -> tuple[str, tuple[Repair, ...], bool]:
+    fixed, found, shows = _repair(text, 0, default_lexicon(), evidence, drops)
     return fixed, tuple(found), shows
 
 
-_remembered: dict[tuple[str, bool], tuple[str, tuple[Repair, ...], bool]] = {}
+_remembered: dict[tuple[str, bool, bool], tuple[str, tuple[Repair, ...], bool]] = {}
+_remembered_page: list = [None]  # inside remembered(): whether the document as read may drop private-use pairs
+
+
+def drops_private_use(document: str) -> bool:
+    """Whether the page's decoder may have dropped the private-use characters (GBK's user-defined pairs)
+    its shifted runs produced: not where a run shows one; everywhere else, since runs without one are
+    what a dropping decoder leaves (the Tahaoo mirror's 172 off-step characters hold none, where about
+    17 would show if its decoder kept them), and a short run is as likely to have had one as not. On such
+    a page every place of a run may hide a dropped pair. Inside remembered(), the answer for the
+    document as read: a second pass that read some of its runs does not change what its decoder did."""
+    if _remembered_page[0] is not None:
+        return _remembered_page[0]
+    if _last_drops[0] is document:
+        return _last_drops[1]
+    drops = True
+    examined = 0
+    for match in DAMAGE_SITE.finditer(document):
+        if match.start() < examined:
+            continue
+        span = parse_span(document, match.start())
+        if span is None:
+            continue
+        examined = span.end
+        if any(_private(char) for char in document[span.start:span.end]):
+            drops = False
+            break
+    _last_drops[:] = [document, drops]
+    return drops
+
+
+_last_drops: list = [None, True]  # the last document asked about and its answer: asked once per line
 
 
 @contextmanager
@@ -430,7 +523,9 @@ def remembered(lines: list[str], records: list[Repair]):
         if record.kind == "gbk_shift":
             by_line.setdefault(record.line, []).append(record)
     evidence = any(r.before != r.after for found in by_line.values() for r in found)
-    for number in lines_matching(lines, DAMAGE_SITE, "\n".join(lines)):
+    document = "\n".join(lines)
+    drops = drops_private_use(document)
+    for number in lines_matching(lines, DAMAGE_SITE, document):
         if number + 1 in misread:
             continue
         text = lines[number]
@@ -439,22 +534,25 @@ def remembered(lines: list[str], records: list[Repair]):
         for record in found:
             pieces += [text[position:record.column - 1], record.after]
             position = record.column - 1 + len(record.before)
-        _remembered[text, evidence] = ("".join(pieces) + text[position:],
+        _remembered[text, evidence, drops] = ("".join(pieces) + text[position:],
                                        tuple(Repair(r.kind, 0, r.column, r.before, r.after, r.confidence, r.reason,
                                                     r.count) for r in found),
                                        any(r.before != r.after for r in found))
+    _remembered_page[0] = drops
     try:
         yield
     finally:
         _remembered.clear()
+        _remembered_page[0] = None
 
 
 _last_document: list = [None, False]  # the last document asked about and its answer: asked once per line
 
 
-def document_shows_damage(document: str) -> bool:
+def document_shows_damage(document: str, drops: bool) -> bool:
     """Whether the text shows the mirrors' damage: a span whose own shifted characters one reading
-    clearly restores (a lone ``?:?`` or ``???`` proves nothing: ASCII text has those)."""
+    clearly restores (a lone ``?:?`` or ``???`` proves nothing: ASCII text has those). ``drops``: whether
+    its decoder may have dropped private-use pairs."""
     if _last_document[0] is document:
         return _last_document[1]
     found = False
@@ -462,18 +560,14 @@ def document_shows_damage(document: str) -> bool:
         start = document.rfind("\n", 0, match.start()) + 1
         end = document.find("\n", match.end())
         line = document[start:] if end < 0 else document[start:end]
-        if _shows_damage(line):
+        if _repair_cached(line, True, drops)[2]:
             found = True
             break
     _last_document[:] = [document, found]
     return found
 
 
-def _shows_damage(line: str) -> bool:
-    return _repair_cached(line, True)[2]
-
-
-def _repair(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Repair], bool]:
+def _repair(text: str, line: int, lexicon, evidence: bool, drops: bool) -> tuple[str, list[Repair], bool]:
     """Cells first, then the spans left; the spans' columns are moved to the line as read. Also whether
     something with shifted characters of its own was read: the line shows the damage."""
     given = text
@@ -481,7 +575,7 @@ def _repair(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Re
     if not DAMAGE_SITE.search(text):
         return text, cells, shows
     cell_text = text
-    text, spans, shown = _repair_spans(text, line, lexicon, evidence)
+    text, spans, shown = _repair_spans(text, line, lexicon, evidence, drops)
     return text, cells + placed(spans, [StageMaps(cells, lambda _: given, lambda _: cell_text)]), shows or shown
 
 
@@ -523,7 +617,7 @@ def in_table_row(separators: list[int], start: int, end: int) -> bool:
     return bisect_left(separators, end) - bisect_left(separators, start) < len(separators)
 
 
-def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, list[Repair], bool]:
+def _repair_spans(text: str, line: int, lexicon, evidence: bool, drops: bool) -> tuple[str, list[Repair], bool]:
     repairs: list[Repair] = []
     shows = False
     separators = table_separators(text)
@@ -552,17 +646,9 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool) -> tuple[str, l
         chosen, candidates, how = None, [], "lost byte(s) chosen by the lexicon"
         first_mark = span
         if not in_table:
-            chosen, candidates, _ = _choose_span(span, text, left, lexicon)
-        for inner in range(1, _INNER_MARKS + 1):
-            if in_table or candidates:
-                break
-            longer = parse_span(text, match.start(), inner)
-            if longer is None or longer.end == span.end:
-                break
-            span = longer
-            chosen, candidates, _ = _choose_span(span, text, left, lexicon)
+            span, chosen, candidates = _read_site(span, text, left, lexicon, drops)
         if chosen is None:
-            headed = _place_headed(first_mark, text, left, lexicon)
+            headed = _place_headed(first_mark, text, left, lexicon, drops)
             if headed is not None:
                 span, chosen, how = first_mark, headed[:2], headed[2]
         examined = span.end
@@ -594,35 +680,268 @@ def _in_chinese(text: str, start: int, end: int) -> bool:
                for c in text[max(0, start - 1):end + 1])
 
 
-def _choose_span(span: Span, text: str, left: _Left, lexicon, first: str | None = None, ranked: list | None = None):
-    """_choose on the span's observed text and its context; where the plain reading has no winner, a
-    private-use pair the decoder dropped is tried inside the run where the plain reading shows one: a
-    stray character (a drop merges its two neighbours into one) or a pair that does not decode.
+@dataclass
+class _Way:
+    """One way of reading a span's bytes: its pieces (``gaps`` of them split by a private-use pair the
+    decoder dropped), the verified readings scored on their restored characters, best first, and
+    _decide's verdict on them."""
+
+    span: Span
+    pieces: list
+    found: list[tuple[str, float]]
+    chosen: tuple | None
+    candidates: list[str]
+    stray: list[str]
+    gaps: int = 0
+
+
+def _read_site(span: Span, text: str, left: _Left, lexicon, drops: bool, first: str | None = None,
+               ranked: list | None = None) -> tuple[Span, tuple | None, list[str]]:
+    """The damage parsed as ``span`` read: (the span read, the chosen reading or None, the leading
+    candidates). Where no reading of its bytes reproduces the damage, it is read through one or two
+    inner marks (parse_span). On a page that may drop private-use pairs (``drops``) every way
+    of reading each of those spans, a dropped pair at any place included, competes (_decide_ways).
     ``first``: the first lost character is known. The verified readings are added to ``ranked``."""
+    ways = _ways(span, text, left, lexicon, drops, first)
+    plain = ways[0]
+    for inner in range(1, _INNER_MARKS + 1):
+        if plain.found:
+            break
+        longer = parse_span(text, span.start, inner)
+        if longer is None or longer.end == span.end:
+            break
+        span = longer
+        more = _ways(span, text, left, lexicon, drops, first)
+        plain = more[0]
+        ways += more
+    if not drops:
+        if ranked is not None:
+            ranked.extend(reading for way in ways for reading in way.found)
+        return span, plain.chosen, plain.candidates
+    chosen_way, chosen, candidates = _decide_ways(ways, text, left, lexicon, ranked)
+    if chosen is None:
+        # the plain reading's own candidates where it has some (a stray character named), else every way's
+        return span, None, (plain.candidates if plain.chosen is None and plain.candidates else candidates)
+    return chosen_way.span, chosen, candidates
+
+
+def _ways(span: Span, text: str, left: _Left, lexicon, drops: bool, first: str | None) -> list[_Way]:
+    """The ways of reading the span: as the plain mechanism left it, and on a page that may drop
+    private-use pairs, with one dropped at each place of the run where a character could hide one (a
+    drop merges the character before it and the one after into one, or into bytes that do not decode).
+    Where a way with a drop puts it far from the other lost bytes, those are read as the plain way's
+    best reading has them: the scores are local."""
     observed = text[span.start:span.end]
     right = text[span.end:span.end + _WINDOW]
     context = _context(left, right, lexicon)
-    pieces = _with_first(segment(span.template, span.lost_tail, left.tail[-1:], right), first)
+    before = left.tail[-1:]
+    pieces = _with_first(segment(span.template, span.lost_tail, before, right), first)
     if pieces is None:
-        return None, [], []
+        return [_Way(span, [], [], None, [], [])]
     found = _rank(pieces, observed, context, _PLAIN, _SHORTLIST)
+    ways = [_Way(span, pieces, found, *_decide(pieces, found, context))]
+    if not drops:
+        return ways
+    return ways + _dropped_once_more(ways[0], observed, context)
+
+
+def _dropped_once_more(way: _Way, observed: str, context) -> list[_Way]:
+    """The ways of reading the span with one more private-use pair dropped than ``way`` assumes, one
+    at each place of the run where a character could hide one (a drop merges the character before it
+    and the one after into one, or into bytes that do not decode)."""
+    likeliest = [_chars_of(way.pieces, reading) for reading, _ in way.found]
+    prefix, suffix = context[:2]
+    ways = []
+    for place in range(1, len(way.pieces)):
+        gapped = _split_for_gap(way.pieces, place)
+        if gapped is None:
+            continue
+        if likeliest and isinstance(way.pieces[place], str) and not _splits_into_words(
+                prefix + "".join(likeliest[0]) + suffix, len(prefix) + place, context[3]):
+            continue  # no two characters words explain could have been there
+        if _ends_lost(way.pieces, place):
+            gapped[place + 1] = replace(gapped[place + 1], only=_hidden_last(gapped, place, context))
+        gapped = _narrowed(gapped, place, likeliest)
+        found = _rank(gapped, observed, context, _DROPPED, _GAP_SHORTLIST)
+        if found:
+            ways.append(_Way(way.span, gapped, found, *_decide(gapped, found, context), gaps=way.gaps + 1))
+    return ways
+
+
+_HIDDEN_MARKS = "。、”’」』》…—"  # marks a dropped pair may hide at a run's end (those of GBK row A1: A3's were shifted)
+
+
+def _hidden_last(gapped: list, place: int, context) -> tuple[str, ...]:
+    """What the character a dropped pair hid at a run's end may be: one that ends a dictionary word
+    after the characters before it, in either script, or a mark of row A1 (a sentence end, a closing
+    quote). Nothing after it speaks for it but the ASCII that ended the run."""
+    from pipeline.normalize.lexicon import written_forms
+
+    lexicon = context[3]
+    before = gapped[place - 1] if isinstance(gapped[place - 1], str) else ""
+    found = dict.fromkeys(_HIDDEN_MARKS)
+    for char in _options(gapped[place]):
+        for following in lexicon.following(before + char):
+            found.update(dict.fromkeys(written_forms(following)))
+    return tuple(found)
+
+
+def _narrowed(gapped: list, place: int, likeliest: list[list[str]]) -> list:
+    """The pieces of a way with a dropped pair at ``place``, each other lost character narrowed to those
+    the plain way's best readings have there: the scores are local, so a drop does not change which is
+    better far from it, and barely within the scorer's reach (two kept far from it, three near it)."""
+    if not likeliest:
+        return gapped
+    narrowed = list(gapped)
+    for index, piece in enumerate(gapped):
+        if index in (place, place + 1) or isinstance(piece, (str, Bad)):
+            continue
+        at = index if index < place else index - 1
+        kept = 3 if place - _CONTEXT <= index <= place + 1 + _CONTEXT else 2
+        chars = tuple(dict.fromkeys(reading[at] for reading in likeliest))[:kept]
+        if isinstance(piece, Swallowed):
+            narrowed[index] = Swallowed(tuple(c for c in piece.options if c in chars))
+        else:
+            narrowed[index] = replace(piece, only=chars)
+    return narrowed
+
+
+def _decide_ways(ways: list[_Way], text: str, left: _Left, lexicon,
+                 ranked: list | None) -> tuple[_Way, tuple | None, list[str]]:
+    """The reading that clearly wins over every way of reading the site. Each way's best readings (but
+    those with stray characters, no readings at all) are compared with the other ways' by how likely
+    the words of the whole stretch the ways cover are (_rivals): a drop adds characters, which the
+    restored characters' score, built to compare readings of the same length, would reward by itself.
+    The winner is a way's own choice (_decide compares the readings inside a way), beats every other
+    way's reading that reads differently by MARGIN, and leaves no doubt that a drop went unread
+    (_doubt). The plain ways' readings go to ``ranked``."""
+    end = max(way.span.end for way in ways)
+    prefix, suffix, _, _ = _context(left, text[end:end + _WINDOW], lexicon)
+    if end == len(text):
+        suffix += "\n"  # the line ends there
     if ranked is not None:
-        ranked.extend(found)
-    chosen, candidates, stray = _decide(pieces, found, context)
-    if chosen is not None:
-        return chosen, candidates, stray
-    suspects = stray + [i for i, piece in enumerate(pieces) if isinstance(piece, Bad)]
-    places = [i for i in suspects if i and _split_for_gap(pieces, i) is not None]
-    for place in places[:_MAX_GAPS]:
-        gapped = _with_first(segment(span.template, span.lost_tail, left.tail[-1:], right, gap=place), first)
-        found = _rank(gapped, observed, context, _DROPPED, _SHORTLIST // 2)
-        if ranked is not None:
-            ranked.extend(found)
-        reading, others, _ = _decide(gapped, found, context)
-        if reading is not None:
-            return reading, others, []
-        candidates = candidates or others
-    return None, candidates, stray
+        ranked.extend(reading for way in ways if not way.gaps for reading in way.found)
+    rivals = _rivals(ways, text, end, prefix, suffix, lexicon)
+    candidates = list(dict.fromkeys(reading for _, _, reading, _ in rivals))
+    likely, stretch, _, way = next((rival for rival in rivals if rival[2] == rival[3].found[0][0] and rival[3].chosen),
+                                   (0.0, "", "", None))
+    if way is None:
+        return ways[-1], None, candidates
+    runner_up = max((other for other, read, _, rival in rivals if rival is not way and not _reads_the_same(read, stretch)),
+                    default=-math.inf)
+    if likely - runner_up < MARGIN:
+        return way, None, candidates
+    reading, margin, restored = way.chosen
+    doubt = _doubt(way, likely, text, left, prefix, without_annotations(text[way.span.end:end]), suffix, lexicon)
+    if doubt:
+        return way, None, [reading, doubt]
+    return way, (reading, min(margin, likely - runner_up), restored), candidates
+
+
+def _rivals(ways: list[_Way], text: str, end: int, prefix: str, suffix: str, lexicon) -> list[tuple]:
+    """(how likely, the stretch up to ``end`` as the reading has it, the reading, its way) for the best
+    readings of each way without stray characters, likeliest first, less GAP_COST for each dropped pair
+    a way assumes (a shorter span's reading is followed by the text as read up to ``end``)."""
+    rivals = []
+    for way in ways:
+        for rank, (reading, _) in enumerate(way.found[:_RIVALS]):
+            scored = "".join(_scored(way.pieces, _chars_of(way.pieces, reading)))
+            if (way.stray if rank == 0 else
+                    lexicon.stray_characters(prefix + scored + suffix, len(prefix), len(prefix) + len(scored))):
+                continue
+            stretch = scored + without_annotations(text[way.span.end:end])
+            rivals.append((lexicon.likelihood(prefix + stretch + suffix) - GAP_COST * way.gaps, stretch, reading, way))
+    return sorted(rivals, key=lambda rival: (-rival[0], rival[1]))
+
+
+def _doubt(way: _Way, likely: float, text: str, left: _Left, prefix: str, rest: str, suffix: str, lexicon) -> str:
+    """Why the winning way may still miss a dropped pair ('' when nothing says so): a character it
+    leaves unexplained that a drop would split into words (_merged), or, where it assumes a drop
+    itself, a reading with more drops that comes within _FURTHER_MARGIN of it (_dropped_further)."""
+    merged = _merged(way, prefix, suffix, lexicon)
+    if merged:
+        return "merged " + merged
+    if way.gaps:
+        return _dropped_further(way, likely - _FURTHER_MARGIN, text, left, prefix, rest, suffix, lexicon) or ""
+    return ""
+
+
+def _dropped_further(way: _Way, bar: float, text: str, left: _Left, prefix: str, rest: str, suffix: str,
+                     lexicon) -> str | None:
+    """A reading with more dropped pairs than ``way``, the winner, assumes that is about as likely (at
+    least ``bar``), or None. A run that hid one drop may hide more (a dropped pair in ten off-step
+    ones), and words that span two drops (成效显著) show only once both are read: from the winner, the
+    most likely ways with one drop more, then one more again. ``rest``: the text as read from the
+    way's span to the end of the stretch compared."""
+    observed = text[way.span.start:way.span.end]
+    context = _context(left, text[way.span.end:way.span.end + _WINDOW], lexicon)
+    frontier = [way]
+    for _ in range(_FURTHER):
+        deeper = []
+        for parent in frontier:
+            for child in _dropped_once_more(parent, observed, context):
+                if child.stray:
+                    continue
+                reading = "".join(_scored(child.pieces, _chars_of(child.pieces, child.found[0][0]))) + rest
+                likely = lexicon.likelihood(prefix + reading + suffix) - GAP_COST * child.gaps
+                if likely >= bar:
+                    return child.found[0][0]
+                deeper.append((likely, reading, child))
+        frontier = [child for _, _, child in sorted(deeper, key=lambda item: (-item[0], item[1]))[:_BEAM]]
+    return None
+
+
+def _merged(way: _Way, prefix: str, suffix: str, lexicon) -> str:
+    """The characters of the way's best reading that a dropped pair may have merged from two: read one
+    byte off, nothing explains them (Lexicon.unexplained), and a drop there could have split off two
+    characters that words do explain (多位错 from 多位代表, 海关克 from 海关开了): the bytes of each
+    pair prose around it explains are tried. A lone character no drop would explain is left alone."""
+    reading = way.found[0][0]
+    text = prefix + reading + suffix
+    at = [i for i, piece in enumerate(way.pieces) if i and isinstance(piece, str) and _is_pair(piece)]
+    lone = set(lexicon.unexplained(text, [len(prefix) + i for i in at]))
+    return "".join(reading[i] for i in at if len(prefix) + i in lone and _splits_into_words(text, len(prefix) + i, lexicon))
+
+
+def _splits_into_words(text: str, at: int, lexicon) -> bool:
+    """Whether text[at], had a private-use pair between its bytes been dropped, could have been two
+    characters that words around them explain: the first by a word it ends, the second by a word it
+    starts, or both by a word they begin together (多位错: 代 ends 多位代? no, but 代表 is a word)."""
+    lead, trail = text[at].encode("gb18030")
+    before, after = text[max(0, at - _CONTEXT):at], text[at + 1:at + 1 + _CONTEXT]
+    private = _private_pairs()
+    seconds = _second_halves(trail)
+    firsts = [(first, not lexicon.unexplained(before + first, [len(before)]))
+              for first in _options(Unknown(lead, None, gap="before"))]
+    starting = ({second for second, _, _ in seconds if not lexicon.unexplained(second + after, [0])}
+                if any(ending for _, ending in firsts) else set())
+    for first, ending in firsts:
+        followers = private[first.encode("gb18030")[1]]
+        together = lexicon.following(before[-1:] + first)
+        if any(second_lead in followers and (simple in together or (ending and second in starting))
+               for second, second_lead, simple in seconds):
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _second_halves(trail: int) -> tuple[tuple[str, int, str], ...]:
+    """The characters after a dropped pair that end in ``trail``: each with its lead and Simplified form."""
+    return tuple((char, char.encode("gb18030")[0], simplify_chars(char))
+                 for char in _options(Unknown(None, trail, gap="after")))
+
+
+def _chars_of(pieces: list, reading: str) -> list[str]:
+    """A reading cut into its pieces' characters (one each; a swallowed byte last, or none)."""
+    if pieces and isinstance(pieces[-1], Swallowed):
+        return list(reading[:len(pieces) - 1]) + [reading[len(pieces) - 1:]]
+    return list(reading)
+
+
+def _reads_the_same(a: str, b: str) -> bool:
+    """Readings that differ only by a swallowed byte, or by a character's Traditional and Simplified forms
+    (數 and 数, both in GBK), read the same."""
+    return _only_swallowed_differs(a, b) or simplify_chars(a) == simplify_chars(b)
 
 
 def _with_first(pieces: list | None, first: str | None) -> list | None:
@@ -632,8 +951,13 @@ def _with_first(pieces: list | None, first: str | None) -> list | None:
     piece = pieces[0]
     if not isinstance(piece, Unknown) or first not in _options(piece):
         return None
-    lead, trail = first.encode("gb18030")
-    return [Unknown(lead, trail, piece.misread_after, piece.misread, piece.reads, piece.gap)] + pieces[1:]
+    return [_known(piece, first)] + pieces[1:]
+
+
+def _known(piece: Unknown, char: str) -> Unknown:
+    """An Unknown whose lost bytes are taken to be those of ``char`` (one of its options)."""
+    lead, trail = char.encode("gb18030")
+    return replace(piece, lead=lead, trail=trail)
 
 
 @dataclass
@@ -675,25 +999,18 @@ def read_in_step(line: str, start: int) -> str:
     return "".join(known)
 
 
-def read_span(line: str, start: int, lexicon, first: str | None = None) -> SpanReading | None:
+def read_span(line: str, start: int, lexicon, drops: bool, first: str | None = None) -> SpanReading | None:
     """The damage starting at line[start] read as the first pass reads a span, whatever the page's
-    evidence and the table cell it sits in: for a second pass that brings evidence of its own (a lexicon
-    with reference text, the first character chosen over other occurrences of the same bytes)."""
+    evidence of damage and the table cell it sits in: for a second pass that brings evidence of its own
+    (a lexicon with reference text, the first character chosen over other occurrences of the same
+    bytes). ``drops``: whether the page's decoder may have dropped private-use pairs (drops_private_use)."""
     left = _Left()
     left.feed(line[:start])
     span = parse_span(line, start)
     if span is None:
         return None
     ranked: list = []
-    chosen, candidates, _ = _choose_span(span, line, left, lexicon, first, ranked)
-    for inner in range(1, _INNER_MARKS + 1):
-        if candidates:
-            break
-        longer = parse_span(line, start, inner)
-        if longer is None or longer.end == span.end:
-            break
-        span = longer
-        chosen, candidates, _ = _choose_span(span, line, left, lexicon, first, ranked)
+    span, chosen, candidates = _read_site(span, line, left, lexicon, drops, first, ranked)
     return SpanReading(span.start, span.end, sorted(ranked, key=lambda kv: (-kv[1], kv[0])),
                        chosen[0] if chosen else None, candidates,
                        round(1 - 1 / (1 + 10 ** chosen[1]), 3) if chosen else 0.0, chosen[2] if chosen else ())
@@ -712,28 +1029,23 @@ def _context(left: _Left, right: str, lexicon):
     return prefix, suffix, right, lexicon
 
 
-def _choose(pieces, observed: str, context, variants,
-            shortlist: int = _SHORTLIST) -> tuple[tuple[str, float] | None, list[str], list[int]]:
-    """(the restored text, its margin) when one verified candidate clearly wins, else None with the
-    leading candidates; and where the best reading has stray characters (indexes of pieces)."""
-    return _decide(pieces, _rank(pieces, observed, context, variants, shortlist), context)
-
-
-def _decide(pieces, ranked: list[tuple[str, float]], context) -> tuple[tuple[str, float] | None, list[str], list[int]]:
+def _decide(pieces, ranked: list[tuple[str, float]],
+            context) -> tuple[tuple[str, float, tuple] | None, list[str], list[str]]:
+    """(the restored text, its margin, where its restored characters are) when one verified candidate
+    clearly wins, else None; the leading candidates; and the stray characters of the best one."""
     prefix, suffix, right, lexicon = context
     if not ranked:
         return None, [], []
     best, best_score = ranked[0]
     # readings that differ only by a swallowed byte, or by a character's Traditional and Simplified forms
     # (數 and 数, both in GBK), read the same
-    runner_up = next((s for text, s in ranked[1:] if not _only_swallowed_differs(text, best)
-                      and simplify_chars(text) != simplify_chars(best)), -math.inf)
+    runner_up = next((s for text, s in ranked[1:] if not _reads_the_same(text, best)), -math.inf)
     margin = best_score - runner_up
     candidates = [text for text, _ in ranked]
     stray = lexicon.stray_characters(prefix + best + suffix, len(prefix), len(prefix) + len(best))
     if stray:
         shown = "".join(f"U+{ord(c):04X}" if _private(c) else c for c in stray)
-        return None, [best, f"stray {shown}"], _stray_pieces(pieces, best, stray)
+        return None, [best, f"stray {shown}"], stray
     if best_score < MIN_SCORE or margin < MARGIN:
         return None, candidates, []
     if isinstance(pieces[-1], Swallowed) and CJK.match(_restored_tail(best)):
@@ -747,11 +1059,6 @@ def _decide(pieces, ranked: list[tuple[str, float]], context) -> tuple[tuple[str
             return None, [best, likeliest], []
     restored = tuple(i for i, piece in enumerate(pieces) if isinstance(piece, Unknown))
     return (_as_output(pieces, best), min(margin, 6.0), restored), candidates, []
-
-
-def _stray_pieces(pieces: list, reading: str, stray: list[str]) -> list[int]:
-    """The pieces holding the stray characters of a reading (one character per piece)."""
-    return [index for index, char in enumerate(reading[:len(pieces)]) if char in stray]
 
 
 def _as_output(pieces: list, reading: str) -> str:
@@ -773,18 +1080,17 @@ def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> lis
     prefix, suffix, right, lexicon = context
     options = [_choices(p) for p in pieces]
     unknown = [i for i, p in enumerate(pieces) if not isinstance(p, str)]
-    shortlists = []
+    shortlists: list[list[str]] = []
     for i in unknown:
         if len(options[i]) <= 1:
             shortlists.append(list(options[i]))
             continue
-        scored = []
-        for option in options[i]:
-            chars = ["" if (j in unknown and j != i) else (option if j == i else pieces[j])
-                     for j in range(len(pieces))]
-            scored.append((_score(prefix, _scored(pieces, chars), {i}, suffix, lexicon), option))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        shortlists.append([option for _, option in scored[:shortlist]])
+        choices = options[i]
+        if getattr(pieces[i], "gap", "") == "after":  # its lead and the trail before made the dropped pair
+            private = _private_pairs()
+            leads = set().union(*(private.get(option.encode("gb18030")[-1], ()) for option in shortlists[-1]))
+            choices = tuple(option for option in choices if option.encode("gb18030")[0] in leads)
+        shortlists.append(_scored_alone(pieces, options, unknown, i, choices, context)[:shortlist])
     results: dict[str, float] = {}
     for combo in product(*shortlists):
         chars = list(pieces)
@@ -794,6 +1100,21 @@ def _rank(pieces: list, observed: str, context, variants, shortlist: int) -> lis
             continue
         results["".join(chars)] = _score(prefix, _scored(pieces, chars), set(unknown), suffix, lexicon)
     return sorted(results.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _scored_alone(pieces: list, options: list[tuple[str, ...]], unknown: list[int], i: int, choices: tuple[str, ...],
+                  context) -> list[str]:
+    """``choices`` for the lost character at ``i``, best first, each scored with the other lost
+    characters left out, but those a drop's way narrowed to the plain way's readings: their best one is
+    there (规模化 needs 模 beside 化)."""
+    prefix, suffix, _, lexicon = context
+    others = {j: options[j][0] if getattr(pieces[j], "only", ()) and options[j] else "" for j in unknown if j != i}
+    scored = []
+    for option in choices:
+        chars = [others[j] if j in others else (option if j == i else pieces[j]) for j in range(len(pieces))]
+        scored.append((_score(prefix, _scored(pieces, chars), {i}, suffix, lexicon), option))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [option for _, option in scored]
 
 
 def _scored(pieces: list, chars: list[str]) -> list[str]:
@@ -897,7 +1218,7 @@ _ITEM_SEPARATORS = "|\t、，,;；"
 _TOWN_MARGIN = 2.0  # a town or county whose damaged bytes give exactly the rest: margin of a cell match (0.99)
 
 
-def _place_headed(span: Span, text: str, left: _Left, lexicon) -> tuple[str, float, str] | None:
+def _place_headed(span: Span, text: str, left: _Left, lexicon, drops: bool) -> tuple[str, float, str] | None:
     """A span no reading clears that starts with a place name, where places are written (the start of a
     cell or list item, or right after the province or prefecture the place lies in; 海南省??谑惺芥?zhèn)):
     the name read from the gazetteer by the bytes that survive, then the rest of the span as a county
@@ -916,7 +1237,7 @@ def _place_headed(span: Span, text: str, left: _Left, lexicon) -> tuple[str, flo
                                        "damaged bytes give exactly the rest of the span")
     if under:
         return None
-    chosen, _, _ = _choose_span(span, text, left, lexicon, first=names[0][0])
+    _, chosen, _ = _read_site(span, text, left, lexicon, drops, first=names[0][0])
     if chosen is None:
         return None
     return chosen[0], chosen[1], f"{max(names, key=len)} read from the gazetteer, the rest of the span by the lexicon"

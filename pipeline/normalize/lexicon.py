@@ -15,12 +15,18 @@ Evidence, each from a maintained source or from the documents themselves:
   dictionary cannot score;
 - quotation marks: a closing mark where a quotation is open, and a short quoted term that is a word
   (“看海”), since prose quotes terms far more often than fragments.
+
+``score`` weighs the evidence for the restored characters of readings of the same length.
+``likelihood`` compares readings of different lengths (a private-use pair the decoder dropped hid two
+characters): the likeliest split into words by the same frequencies, marks counted as often as they
+occur, a line's end where prose lines end, and reference n-grams.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from pipeline.normalize.script import to_simplified
@@ -36,11 +42,16 @@ _TERM_WEIGHT = 2.0  # a quoted term of two to six characters that is a dictionar
 QUOTE_PAIRS = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "）": "（", "】": "【"}
 _QUOTED_TERM = re.compile(r"“([\u3400-\u4dbf\u4e00-\u9fff]{2,6})”")
 _RARE_SINGLE = math.log10(2000)  # a lone character rarer than this is suspect (杆 1441, 孟 884, 嗽 271)
+_ALONE = math.log10(30000)  # written alone as often as 们 (41700) or 及 (50100): 克 and 错 (6300) are not
+_USED_WORD = 2.0  # a word of frequency 100 or more (位错 19, 成性 7 are not)
 _CHAR_WEIGHT = 0.1  # common characters: enough to order candidates, never enough to decide alone
 _OPENERS = "“‘「『《（(【"
 _CLOSERS = "”’」』》）)】"
 _SENTENCE_END = "。！？"
 _MIN_CLAUSE = 3  # CJK characters between an opening quote and a sentence end
+# Lines of prose of ten Han characters or more that end with a mark against those that end with a Han
+# character: 7793 and 862 in real prose measured (../shared/realworld/prose, raw/)
+_LINE_ENDS_MARKED = math.log10(7793 / 862)
 REFERENCE_N = 4
 
 
@@ -90,6 +101,23 @@ def dictionary() -> dict[str, float]:
 
 def single_characters() -> dict[str, float]:
     return _jieba_entries()[1]
+
+
+@lru_cache(maxsize=1)
+def _singles_and_marks() -> dict[str, float]:
+    """jieba's single characters, and jionlp's frequencies for those it lacks (marks among them)."""
+    return {**character_weights(), **single_characters()}
+
+
+@lru_cache(maxsize=1)
+def _word_endings() -> dict[str, str]:
+    """The first one or two characters of each dictionary word of two or three that prose uses -> the
+    characters that end such a word (built on first use, about 10 MB)."""
+    endings: dict[str, set[str]] = {}
+    for word, weight in dictionary().items():
+        if len(word) <= 3 and weight >= _USED_WORD:
+            endings.setdefault(word[:-1], set()).add(word[-1])
+    return {start: "".join(sorted(chars)) for start, chars in endings.items()}
 
 
 @lru_cache(maxsize=1)
@@ -180,10 +208,27 @@ def _simple_char(char: str) -> str:
     return converted if len(converted) == 1 else char
 
 
+_SIMPLE: dict[str, str] = {}  # each character met, to its Simplified form: simplify_chars runs on every candidate
+
+
 def simplify_chars(text: str) -> str:
     """Character-by-character Simplified form (same length as the input): cheap enough to run on
     every candidate, and exact enough for looking words up."""
-    return "".join(_simple_char(c) for c in text)
+    simple = _SIMPLE
+    return "".join([simple[c] if c in simple else simple.setdefault(c, _simple_char(c)) for c in text])
+
+
+def _misplaced_stop(text: str, p: int) -> bool:
+    """Whether a sentence end at text[p] has no clause before it: at a line's start, after something
+    that is neither a Han character nor a closing mark, or after an opening quote and fewer than three
+    Han characters (``“看。”``)."""
+    if p == 0:
+        return True
+    before = text[p - 1]
+    if not (CJK.match(before) or before in _CLOSERS):
+        return True
+    clause = re.split(f"[\n{_OPENERS}{_SENTENCE_END}]", text[:p])[-1]  # '\n': where the line starts
+    return len(clause) < len(text[:p]) and len(CJK.findall(clause)) < _MIN_CLAUSE
 
 
 def _closes_quotation(text: str, p: int) -> float:
@@ -216,14 +261,17 @@ class Lexicon:
         simple = simplify_chars(text)
         total = 0.0
         starts = {s for p in positions for s in range(max(0, p - 4), p + 1)}
+        ordered = sorted(positions)
+        words, places, size = self.words, self.places, len(simple)
         for start in starts:
+            covered_from = ordered[bisect_left(ordered, start)] + 1  # the shortest gram from start covering one
             for length in (2, 3, 4, 5):
                 end = start + length
-                if end > len(simple) or not any(start <= p < end for p in positions):
+                if end > size or end < covered_from:
                     continue
                 gram = simple[start:end]
-                total += self.words.get(gram, 0.0)
-                if gram in self.places:
+                total += words.get(gram, 0.0)
+                if gram in places:
                     total += _PLACE_WEIGHT
                     if any(simple.endswith(parent, 0, start) for parent in place_parents().get(gram, ())):
                         total += _PARENT_WEIGHT
@@ -239,16 +287,18 @@ class Lexicon:
                 total += _TERM_WEIGHT
         return total
 
-    def likeliest_split(self, text: str, with_places: bool = False) -> tuple[float, list[int]]:
+    def likeliest_split(self, text: str, with_places: bool = False, marks: bool = False) -> tuple[float, list[int]]:
         """The likeliest split of ``text`` into dictionary words and single characters (a unigram
         model over jieba's and jionlp's frequencies): its log10 probability and where its words end.
         A character no entry knows counts as rarer than any that does. ``with_places`` counts a place
         name as a word of frequency ~3000; frequencies alone are the byte-damage repair's second
-        opinion, where a place name would speak for any reading that happens to spell one (海口)."""
+        opinion, where a place name would speak for any reading that happens to spell one (海口).
+        ``marks``: a character jieba does not list (punctuation, 。 and “ among them) counts as often
+        as jionlp's character distribution has it, for comparing texts that differ by a mark."""
         places = self.places if with_places else frozenset()
         simple = simplify_chars(text)
         total = _log_total()
-        singles = single_characters()
+        singles = _singles_and_marks() if marks else single_characters()
         unknown = -total - 1.0
         best = [0.0] + [-math.inf] * len(simple)
         start_of = [0] * (len(simple) + 1)  # where the last word of the best split up to each end begins
@@ -271,14 +321,47 @@ class Lexicon:
             end = start_of[end]
         return best[-1], ends[::-1]
 
-    def covered(self, text: str) -> set[int]:
-        """Positions of ``text`` that some dictionary word or place name (two characters or more) covers."""
+    def following(self, text: str) -> str:
+        """The characters that end a word prose uses (a dictionary word of two or three characters, of
+        frequency 100 or more) after the last one or two characters of ``text``."""
+        simple = simplify_chars(text)
+        endings = _word_endings()
+        return endings.get(simple[-1:], "") + (endings.get(simple[-2:], "") if len(simple) >= 2 else "")
+
+    def likelihood(self, text: str) -> float:
+        """How likely ``text`` is as prose, for comparing readings of different lengths: the likeliest
+        split's log10 probability, place names counting as words and marks as often as they occur,
+        except a sentence end with no clause before it (at a line's start, right after an opening
+        quote), which counts as a character no entry knows. A text ending in "\n" ends its line, where
+        prose has a mark: a mark there costs nothing, a Han character the odds against it. Each n-gram
+        of reference text it holds weighs as it does in ``score``: a clean copy outweighs the rest."""
+        ends_line = text.endswith("\n")
+        text = text.removesuffix("\n")
+        likely, _ = self.likeliest_split(text, with_places=True, marks=True)
+        simple = simplify_chars(text)
+        if self.reference_grams:
+            likely += _REFERENCE_WEIGHT * sum(simple[i:i + REFERENCE_N] in self.reference_grams
+                                              for i in range(len(simple) - REFERENCE_N + 1))
+        weights = character_weights()
+        for p, char in enumerate(simple):
+            if char in _SENTENCE_END and _misplaced_stop(simple, p):
+                likely -= weights.get(char, 0.0) + 1.0
+        if ends_line and simple:
+            if simple[-1] in _SENTENCE_END + _CLOSERS and simple[-1] in weights:
+                likely += _log_total() - weights[simple[-1]]
+            elif CJK.match(simple[-1]):
+                likely -= _LINE_ENDS_MARKED
+        return likely
+
+    def covered(self, text: str, floor: float = 0.0) -> set[int]:
+        """Positions of ``text`` that some dictionary word or place name (two characters or more) covers;
+        ``floor``: only words of at least that log10 frequency count."""
         simple = simplify_chars(text)
         positions: set[int] = set()
         for i in range(len(simple)):
             for length in (2, 3, 4, 5):
                 gram = simple[i:i + length]
-                if len(gram) == length and (gram in self.words or gram in self.places):
+                if len(gram) == length and (self.words.get(gram, -1.0) >= floor or gram in self.places):
                     positions.update(range(i, i + length))
         return positions
 
@@ -297,6 +380,17 @@ class Lexicon:
                 stray.append(char)
         return stray
 
+    def unexplained(self, text: str, positions: list[int]) -> list[int]:
+        """Those of ``positions`` of ``text`` whose Han character nothing explains, where each may be two
+        merged into one by a private-use pair the decoder dropped, common or not: a character is
+        explained by a word prose uses around it (位错, a term of physics, does not explain 多位错), by
+        quotation marks around it alone (“乡”), or if prose writes it alone as often as 们."""
+        covered = self.covered(text, _USED_WORD)
+        singles = single_characters()
+        return [i for i in positions if CJK.match(text[i]) and i not in covered
+                and singles.get(_simple_char(text[i]), 0.0) < _ALONE
+                and not (0 < i < len(text) - 1 and text[i - 1] in _OPENERS and text[i + 1] in _CLOSERS)]
+
     def _word_at(self, text: str, start: int) -> bool:
         return any(text[start:start + n] in self.words for n in (2, 3, 4) if start + n <= len(text))
 
@@ -304,15 +398,10 @@ class Lexicon:
         """A sentence end after a clause and before a quote mark or a word is ordinary prose; right
         after an opening quote (``“看。”``), at a line's start (``学。可以``) or before a broken word
         (``。块建设``) it is not."""
-        if text[p] not in _SENTENCE_END or p == 0:
+        if text[p] not in _SENTENCE_END or _misplaced_stop(text, p):
             return 0.0
-        before, after = text[p - 1], text[p + 1] if p + 1 < len(text) else ""
-        if not (CJK.match(before) or before in _CLOSERS):
-            return 0.0
+        after = text[p + 1] if p + 1 < len(text) else ""
         if after and after not in _OPENERS + _CLOSERS and not self._word_at(text, p + 1):
-            return 0.0
-        clause = re.split(f"[\n{_OPENERS}{_SENTENCE_END}]", text[:p])[-1]  # '\n': where the line starts
-        if len(clause) < len(text[:p]) and len(CJK.findall(clause)) < _MIN_CLAUSE:
             return 0.0
         return _STOP_WEIGHT
 

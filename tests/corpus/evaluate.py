@@ -16,7 +16,8 @@ prose it was not built on.
 
 The same sentences are measured again as a decoder that drops the private-use pairs a shifted run
 produces would show them (the Tahaoo mirror's variant): a dropped pair merges two characters into one,
-which the search detects only when that character is rare.
+often a common one. Each line is read as a page whose runs show no private-use character, so every
+place of its runs may hide a drop; most of these lines hide several, and are flagged.
 
 Cut runs are a harder set made the same way on the fly: a comma put at every place inside each
 sentence's first damaged run, so that the run ends early and its last character loses its second
