@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DASK   := $(VENV)/.installed-dask
 
-.PHONY: setup run test validate bench repair-rate clean
+.PHONY: setup setup-dask run test validate bench repair-rate clean
 
 setup: $(STAMP)
+
+# Dask, an optional extra for `--executor dask`: the tests and benchmarks use it, `make run` does not.
+setup-dask: $(DASK)
 
 # Re-installs only when the dependency pins change; safe to run again.
 $(STAMP): pyproject.toml
@@ -16,16 +20,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+$(DASK): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dask]'
+	@touch $(DASK)
+
 run: setup
 	$(PY) -m pipeline run
 
 validate: setup
 	$(PY) -m pipeline validate
 
-test: setup
+test: setup-dask
 	$(PY) -m pytest
 
-bench: setup
+bench: setup-dask
 	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-enable
 
 # Repair rate of the mirror byte-damage repair on the synthetic corpus, false positives on the negatives;

@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.budget import Budget
 from pipeline.children import Stopped
 from pipeline.editions import EDITIONS_DIR
+from pipeline.executors import DASK_MISSING, EXECUTORS
 from pipeline.model import PipelineError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="read raw/, write the tables to output/, validate them")
     run.add_argument("--raw", type=Path, default=ROOT / "raw", help="folder of source files (default: raw/)")
     run.add_argument("--out", type=Path, default=ROOT / "output", help="folder for the tables (default: output/)")
-    run.add_argument("--workers", type=_positive, default=1, help="read and normalise sources in N processes")
+    run.add_argument("--workers", type=_positive, default=None,
+                     help="read and normalise sources in N processes (default 1; with --executor dask, the local "
+                          "cluster's number of workers, default one per core)")
+    run.add_argument("--executor", choices=EXECUTORS, default="processes",
+                     help="where sources are read: worker processes of this machine (default) or a Dask cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --executor dask: the address of an existing cluster's scheduler (tcp://HOST:PORT) "
+                          "instead of a local cluster")
     run.add_argument("--no-cache", action="store_true", help="re-read every source and re-validate every table instead of using OUT/.cache")
     run.add_argument("--editions", type=Path, default=EDITIONS_DIR,
                      help="folder of ranking edition files (default: editions/)")
@@ -52,12 +60,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--editions {args.editions}: no such folder; pass the folder of edition files (editions/)")
     if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
+    if args.command == "run":
+        _check_executor(parser, args)
     try:
         if args.command == "run":
             from pipeline.run import run as run_pipeline
 
-            return run_pipeline(args.raw, args.out, args.workers, not args.no_cache, args.editions,
-                                Budget(args.source_seconds, args.source_memory))
+            from pipeline.executors import executor
+
+            return run_pipeline(args.raw, args.out, use_cache=not args.no_cache, editions_dir=args.editions,
+                                budget=Budget(args.source_seconds, args.source_memory),
+                                executor=executor(args.executor, args.workers, args.scheduler))
         if args.command == "normalize":
             return _normalize(args.file, args.explain)
         if args.command == "families":
@@ -78,6 +91,19 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _check_executor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    import importlib.util
+
+    if args.scheduler is not None and args.executor != "dask":
+        parser.error(f"--scheduler {args.scheduler}: a scheduler is for --executor dask; add it, or leave out "
+                     "--scheduler to read in processes of this machine")
+    if args.scheduler is not None and args.workers is not None:
+        parser.error("--workers sets the size of a local Dask cluster; a cluster at --scheduler has its own "
+                     "workers: leave out one of the two")
+    if args.executor == "dask" and importlib.util.find_spec("distributed") is None:
+        parser.error(DASK_MISSING)
 
 
 def _positive(text: str) -> int:

@@ -38,6 +38,23 @@ class Overrun(Exception):
     """Why a source was not read: it overran its budget, or the process reading it failed."""
 
 
+class Processes:
+    """The executor of a plain run (see pipeline.executors): up to ``workers`` worker processes of
+    this machine, each source within its budget."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+
+    def __enter__(self) -> Processes:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def map(self, function, arguments: list[tuple], budget: Budget) -> list:
+        return map_within(function, arguments, self.workers, budget)
+
+
 def map_within(function, arguments: list[tuple], workers: int, budget: Budget) -> list:
     """``function(*args)`` for each of ``arguments``, in up to ``workers`` processes, in order; an
     entry that overran its budget or crashed is an Overrun saying so."""
@@ -65,15 +82,31 @@ def map_within(function, arguments: list[tuple], workers: int, budget: Budget) -
                 if time.monotonic() >= worker.deadline:
                     del busy[fileno]
                     worker.stop()
-                    results[worker.index] = Overrun(
-                        f"reading and normalising it took longer than the {budget.seconds:g} s budget for one source, "
-                        "so it was stopped; if it is a real document, give it more time: python -m pipeline run "
-                        f"--source-seconds {budget.seconds * 4:g}")
+                    results[worker.index] = time_overrun(budget)
     except BaseException:
         for worker in busy.values():
             worker.stop()
         raise
     return results
+
+
+def outcome(status: str, value, budget: Budget):
+    """What a worker's answer (see ``within_memory``) means for the run: the value, or an Overrun."""
+    if status == "ok":
+        return value
+    if status == "memory":
+        return Overrun(f"reading and normalising it needed more than the {budget.megabytes} MB memory budget for "
+                       "one source, so it was stopped; if it is a real document and the machine has the memory, "
+                       f"run again with --source-memory {budget.megabytes * 2}")
+    print(value, file=sys.stderr)
+    return Overrun(f"reading it failed with an internal error ({value.strip().splitlines()[-1]}); report it with "
+                   "the file (the traceback is above)")
+
+
+def time_overrun(budget: Budget) -> Overrun:
+    return Overrun(f"reading and normalising it took longer than the {budget.seconds:g} s budget for one source, "
+                   "so it was stopped; if it is a real document, give it more time: python -m pipeline run "
+                   f"--source-seconds {budget.seconds * 4:g}")
 
 
 _IDLE: list[_Worker] = []
@@ -126,18 +159,11 @@ class _Worker:
             how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
             return Overrun(f"the process reading it ended unexpectedly ({how}), so it was not read; if this happens "
                            "again with this file, report it with the file")
-        if status == "ok":
-            _IDLE.append(self)
-            return value
         if status == "memory":
             self.stop()  # its memory may be left half-updated
-            return Overrun(f"reading and normalising it needed more than the {budget.megabytes} MB memory budget for "
-                           "one source, so it was stopped; if it is a real document and the machine has the memory, "
-                           f"run again with --source-memory {budget.megabytes * 2}")
-        _IDLE.append(self)
-        print(value, file=sys.stderr)
-        return Overrun(f"reading it failed with an internal error ({value.strip().splitlines()[-1]}); report it with "
-                       "the file (the traceback is above)")
+        else:
+            _IDLE.append(self)
+        return outcome(status, value, budget)
 
     def stop(self) -> None:
         children.stop(self.process)
@@ -151,7 +177,7 @@ def serve() -> None:
             function, arguments, megabytes = children.receive(requests)
         except EOFError:
             return
-        answer = _within_memory(function, arguments, megabytes)
+        answer = within_memory(function, arguments, megabytes)
         try:
             children.send(answers, answer)
         except OSError:  # the run is gone
@@ -160,7 +186,9 @@ def serve() -> None:
             return
 
 
-def _within_memory(function, arguments: tuple, megabytes: int) -> tuple:
+def within_memory(function, arguments: tuple, megabytes: int | None) -> tuple:
+    """("ok", result), ("memory", None) or ("error", traceback): ``function(*arguments)`` with at
+    most ``megabytes`` more address space (see ``outcome``)."""
     limits = _limit_memory(megabytes)
     try:
         return "ok", function(*arguments)
@@ -175,9 +203,11 @@ def _within_memory(function, arguments: tuple, megabytes: int) -> tuple:
             resource.setrlimit(resource.RLIMIT_AS, limits)
 
 
-def _limit_memory(megabytes: int):
+def _limit_memory(megabytes: int | None):
     """Let this process grow by ``megabytes`` of address space from here; returns the limits to put
-    back, or None where the system does not say how large the process is."""
+    back, or None where there is no limit to set or the system does not say how large the process is."""
+    if megabytes is None:
+        return None
     try:
         import resource
 

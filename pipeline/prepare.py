@@ -31,17 +31,25 @@ class Prepared:
     mode: int = 0o600  # the file's permission bits: its cache entries get no more
 
 
+def reading_fingerprint() -> str:
+    """The code and data that read and normalise a source (also asked of each Dask worker)."""
+    from pipeline.cache import code_fingerprint
+
+    return code_fingerprint(_READING)
+
+
 def cache_name(sha256: str) -> str:
-    from pipeline.cache import SUFFIX, code_fingerprint
+    from pipeline.cache import SUFFIX
 
-    return f"{sha256}-{code_fingerprint(_READING)}{SUFFIX}"
+    return f"{sha256}-{reading_fingerprint()}{SUFFIX}"
 
 
-def prepare_all(paths: list[Path], metas: list[dict], root: Path, cache: Path | None, workers: int = 1,
+def prepare_all(paths: list[Path], metas: list[dict], root: Path, cache: Path | None, executor=None,
                 budget=None) -> list[Prepared]:
     """Every file of ``root`` (raw/) read and normalised, from ``cache`` where the same bytes were read
-    by the same code before, the others within ``budget`` in up to ``workers`` processes."""
-    from pipeline.budget import Budget, Overrun, map_within
+    by the same code before, the others within ``budget`` on ``executor`` (pipeline.executors; one
+    worker process by default)."""
+    from pipeline.budget import Budget, Overrun, Processes
     from pipeline.cache import load, store
     from pipeline.files import read_file
 
@@ -61,8 +69,9 @@ def prepare_all(paths: list[Path], metas: list[dict], root: Path, cache: Path | 
         else:
             unread.append((len(done), path, meta, data, sha256, mode))
         done.append(stored)
-    results = map_within(read_and_normalise, [(path, meta, data) for _, path, meta, data, _, _ in unread], workers,
-                         budget or Budget())
+    results = (executor or Processes()).map(read_and_normalise,
+                                            [(path, meta, data) for _, path, meta, data, _, _ in unread],
+                                            budget or Budget())
     for (index, path, _, _, sha256, mode), result in zip(unread, results):
         if isinstance(result, Overrun):
             result = Prepared(None, f"{path}: {result}")
@@ -83,12 +92,12 @@ def read_across(prepared: list[Prepared], quality: list, cache: Path | None = No
     import sys
 
     from pipeline.budget import Budget, Overrun, map_within
-    from pipeline.cache import SUFFIX, code_fingerprint, load, prune, store
+    from pipeline.cache import SUFFIX, load, prune, store
 
     readable = [p for p in prepared if p.doc is not None]
     entry = None
     if cache is not None:
-        key = json.dumps([code_fingerprint(_READING), [(p.doc.file, p.sha256) for p in readable]], ensure_ascii=False)
+        key = json.dumps([reading_fingerprint(), [(p.doc.file, p.sha256) for p in readable]], ensure_ascii=False)
         entry = cache / "across" / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}{SUFFIX}"
         prune(entry.parent, {entry.name})
         stored = load(entry, list)

@@ -20,25 +20,27 @@ from pipeline.sources import log
 
 
 def run(raw_dir: Path, out_dir: Path, workers: int = 1, use_cache: bool = True,
-        editions_dir: Path = EDITIONS_DIR, budget=None) -> int:
+        editions_dir: Path = EDITIONS_DIR, budget=None, executor=None) -> int:
     """One run into ``out_dir``: its files are switched in as a whole set at the end, one run at a time
-    (see pipeline.output_set); SIGTERM stops it like Ctrl-C, children first."""
+    (see pipeline.output_set); SIGTERM stops it like Ctrl-C, children first. Sources are read on
+    ``executor`` (pipeline.executors), by default in ``workers`` processes of this machine."""
     from pipeline.children import stop_on_signals
     from pipeline.editions import use_editions
+    from pipeline.budget import Processes
     from pipeline.families import plan
     from pipeline.output_set import OutputSet
     from pipeline.validate.suites import SuiteRunner
 
     instances = plan(use_editions(editions_dir))
-    with stop_on_signals(), OutputSet(out_dir) as files:
+    with stop_on_signals(), OutputSet(out_dir) as files, executor or Processes(workers) as readers:
         runner = SuiteRunner()  # imports great-expectations on the other core while sources are read
         try:
-            return _run(raw_dir, out_dir, workers, use_cache, runner, instances, budget, files)
+            return _run(raw_dir, out_dir, readers, use_cache, runner, instances, budget, files)
         finally:
             runner.close()
 
 
-def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner, instances, budget, files) -> int:
+def _run(raw_dir: Path, out_dir: Path, readers, use_cache: bool, runner, instances, budget, files) -> int:
     from pipeline.export import json_bytes, table_files, to_frame
     from pipeline.report import render
     from pipeline.validate.suites import summarise, validate_tables
@@ -51,7 +53,7 @@ def _run(raw_dir: Path, out_dir: Path, workers: int, use_cache: bool, runner, in
     quality: list[QualityRecord] = []
     log(f"reading sources in {raw_dir}")
     cache = out_dir / ".cache" if use_cache else None
-    sources = read_sources(raw_dir, quality, workers, cache, out_dir, budget)
+    sources = read_sources(raw_dir, quality, readers, cache, out_dir, budget)
     try:
         corrections = load_corrections(raw_dir)
         corrections_failed = False

@@ -68,11 +68,11 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
+def read_sources(raw_dir: Path, quality: list[QualityRecord], executor=None,
                  cache: Path | None = None, out_dir: Path | None = None, budget=None) -> list[Source]:
-    """Every file of raw/ read and normalised (in ``workers`` processes, each source within ``budget``,
-    from ``cache`` when the same bytes were read by the same code before), in file-name order whatever
-    the number of workers."""
+    """Every file of raw/ read and normalised (on ``executor``, pipeline.executors, each source within
+    ``budget``, from ``cache`` when the same bytes were read by the same code before), in file-name
+    order whatever the executor and its number of workers."""
     from pipeline.manifest import MANIFEST, discover, load_manifest, readable_name, unread_folders
     from pipeline.cache import prune
     from pipeline.prepare import cache_name, prepare_all, read_across
@@ -98,7 +98,7 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], workers: int = 1,
         log(f"warning: {why}")
         quality.append(QualityRecord(folder_name, f"{raw_dir.name}/{folder_name}/", "sources", "folder not read",
                                      folder_name, "", why))
-    prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], raw_dir, cache, workers, budget)
+    prepared = prepare_all(files, [manifest.get(names[p], {}) for p in files], raw_dir, cache, executor, budget)
     # byte damage no line could read alone, read with evidence from every source
     prepared = read_across(prepared, quality, cache, budget)
     ids = unique_ids(files, names)
