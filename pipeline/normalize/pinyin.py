@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from operator import itemgetter
 
@@ -137,7 +138,7 @@ def _kept(found: str, annotated: str) -> str:
     return "".join(one for one in _ONE_ANNOTATION.findall(found) if not _is_pinyin(one, annotated))
 
 
-def _pairs(parts: list[str]):
+def _pairs(parts: list[str]) -> Iterator[tuple[str, str]]:
     """Each annotation of a split (see :data:`_ANNOTATION`) with the character it follows."""
     return zip(parts[1::2], map(itemgetter(-1), parts[0:-1:2]))
 
