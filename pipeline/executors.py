@@ -34,6 +34,11 @@ class Dask:
         self.cluster = self.client = None
 
     def __enter__(self) -> Dask:
+        return self
+
+    def _connect(self) -> None:
+        """The cluster started or reached when there is a first source to read (a re-run whose sources
+        all come from the cache starts none)."""
         import logging
 
         from distributed import Client, LocalCluster
@@ -53,7 +58,6 @@ class Dask:
         except BaseException:
             self.__exit__()
             raise
-        return self
 
     def __exit__(self, *exc) -> None:
         if self.client is not None:
@@ -78,6 +82,10 @@ class Dask:
     def map(self, function, arguments: list[tuple], budget: Budget) -> list:
         from distributed import wait
 
+        if not arguments:
+            return []
+        if self.client is None:
+            self._connect()
         results: list = [None] * len(arguments)
         todo = deque(range(len(arguments)))
         running: dict = {}  # future -> (index, deadline)

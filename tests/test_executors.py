@@ -60,15 +60,16 @@ def test_workers_with_other_code_are_refused(cluster, monkeypatch):
     import pipeline.prepare
 
     monkeypatch.setattr(pipeline.prepare, "reading_fingerprint", lambda: f"process {os.getpid()}")
-    with pytest.raises(PipelineError, match="run other pipeline code than this one.*install this same version"):
-        with Dask(scheduler=cluster.scheduler_address):
-            pass
+    with Dask(scheduler=cluster.scheduler_address) as dask:
+        with pytest.raises(PipelineError, match="run other pipeline code than this one.*install this same version"):
+            dask.map(_call, [(len, "深圳市")], Budget())
 
 
-def test_no_scheduler_at_the_address_is_an_error_naming_it():
-    with pytest.raises(PipelineError, match=r"--scheduler tcp://127.0.0.1:9: no Dask scheduler answered there"):
-        with Dask(scheduler="tcp://127.0.0.1:9", timeout=1):
-            pass
+def test_no_scheduler_at_the_address_is_an_error_naming_it_once_a_source_is_to_be_read():
+    with Dask(scheduler="tcp://127.0.0.1:9", timeout=1) as dask:
+        assert dask.map(_call, [], Budget()) == []  # every source from the cache: no cluster is asked
+        with pytest.raises(PipelineError, match=r"--scheduler tcp://127.0.0.1:9: no Dask scheduler answered there"):
+            dask.map(_call, [(len, "深圳市")], Budget())
 
 
 @pytest.mark.parametrize("argv, message", [
