@@ -139,6 +139,7 @@ def _on_worker(function, arguments: tuple, megabytes: int) -> tuple:
 
 
 def executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Processes | Dask:
+    """The executor ``--executor name`` asks for (one worker process when ``--workers`` is not given)."""
     if name == "dask":
         return Dask(workers, scheduler)
     return Processes(workers or 1)
