@@ -30,6 +30,17 @@ def test_non_city_table_is_not_a_city_ranking(gaz):
     assert resolve_table("s", {}, table(["微信", "淘宝", "抖音", "百度"]), gaz, []) is None
 
 
+def test_a_table_kept_unresolved_says_why_in_data_quality(gaz):
+    """Two names of six that are no cities (a renamed 襄樊市, a province) leave the table short of the
+    share a city ranking needs: its rows are flagged not_a_city_ranking, and one record says why."""
+    quality = []
+    assert resolve_table("s", {}, table(["杭州市", "深圳市", "襄樊市", "广东省", "南京市", "苏州市"]), gaz, quality) is None
+    record, = quality
+    assert (record.issue, record.table, record.location, record.raw) == (
+        "not a city ranking", "unknown_rankings", "line 1", "杭州市 | 深圳市 | 襄樊市")
+    assert "80% of its 6 rows" in record.action and "not_a_city_ranking" in record.action
+
+
 def test_missing_province_column_is_recorded_once(gaz):
     quality = []
     t = resolved("a", CITIES, gaz, quality)

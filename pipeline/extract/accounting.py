@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.extract.cells import cell_kind, is_rank, looks_like_row, ranking_cells
+from pipeline.extract.cells import cell_kind, holds_text, is_rank, looks_like_row, ranking_cells
 
 
 @dataclass
@@ -36,7 +36,7 @@ def count_rows(lines: list[str], locations: list[str], tables, read_elsewhere: s
     locations that have a data_quality row of this source."""
     spans, read = _table_spans(locations, tables)
     row_like = _row_like(lines, gaz)
-    seen = row_like | {i for first, last in spans for i in range(first, last + 1) if lines[i].strip()}
+    seen = row_like | {i for first, last in spans for i in range(first, last + 1) if holds_text(lines[i])}
     read |= read_elsewhere
     count = RowCount(seen=len(seen))
     for i in sorted(seen):

@@ -20,13 +20,20 @@ EMPTY, RANK, INT, YEAR, SCORE, NOTE, NAME, TEXT = "empty", "rank", "int", "year"
 PLACES = frozenset({"province", "city", "county", "foreign"})  # the levels place_level gives
 
 _WIDE_DIGIT = re.compile(r"[０-９]")
+_CIRCLED = "\u2460-\u2473\u2474-\u2487\u2488-\u249b\u24f5-\u24fe\u2776-\u2793"  # ① ⑴ ⒈ ⓵ ❶ ➀ ➊
 # a comma-separated row: a rank first, or short cells only (城市,排名,省份), never a sentence
 _COMMA_ROW = re.compile(r'^\s*"?\d{1,4}"?\s*,|^\s*[^,，。；;！？!?]{1,24}(?:,[^,，。；;！？!?]{0,24})+\s*$')
-RANK_PREFIX = re.compile(
-    rf"^\s*(第?\d{{1,4}}[名位]?|第[{NUMERAL_CHARS}]{{1,5}}[名位])\s*[、.．:：]\s*(?=[^\d\s])")  # not 第二、 (a heading)
+# not 第二、 (a heading); a circled number (①) needs no mark after it
+RANK_PREFIX = re.compile(rf"^\s*(?:(第?\d{{1,4}}[名位]?|第[{NUMERAL_CHARS}]{{1,5}}[名位])\s*[、.．:：]|([{_CIRCLED}]))"
+                         rf"\s*(?=[^\d\s])")
 _DASH = re.compile(r"^:?[-–—－~～]+:?$")  # "1. 深圳市 - 广东省": a dash between names separates them; |:---:|
 _MARKUP = re.compile(r"^\*\*(.+)\*\*$|^\[([^\]]+)\]\([^)]*\)$")
 _BRACKETED = re.compile(r"^[（(][^（()）]+[）)]$")  # "纽约 (美国)": a note the space cut off its name
+
+
+def _rank_apart(match: re.Match) -> str:
+    """The rank of a RANK_PREFIX match, a space after it (the mark between rank and name goes)."""
+    return (match.group(1) or match.group(2)) + " "
 
 
 def split_cells(line: str) -> tuple[list[str], str]:
@@ -53,7 +60,7 @@ def _cut(line: str) -> tuple[list[str], str]:
     if _COMMA_ROW.match(line):
         return [c.strip().strip('"') for c in line.split(",")], "comma"
     if RANK_PREFIX.match(line):
-        return RANK_PREFIX.sub(r"\1 ", line).split(), "space"
+        return RANK_PREFIX.sub(_rank_apart, line).split(), "space"
     cells = re.split(r"\s{2,}|\u3000+", line.strip())
     return (cells, "spaces") if len(cells) >= 2 else (line.split(), "space")
 
@@ -62,7 +69,7 @@ def spaced_cells(line: str) -> tuple[list[str], list[int]]:
     """A whitespace-separated line cut at every run of spaces: the cells and the display column each
     starts at. A dash between names is a separator, not a cell, and a bracketed note the space cut
     off (``纽约 (美国)``) stays with the name before it."""
-    line = RANK_PREFIX.sub(r"\1 ", _plain(line))
+    line = RANK_PREFIX.sub(_rank_apart, _plain(line))
     cells: list[str] = []
     starts: list[int] = []
     for match in re.finditer(r"[^\s\u3000]+", line):
@@ -103,9 +110,12 @@ def _unmark(cell: str) -> str:
 
 _INT = re.compile(r"^\d{1,4}$")
 _YEAR = re.compile(r"^(?:19|20)\d\d年?$")
-# 第12名, 十二, 3., No.1, TOP1, #1, and a tie marked on the rank: 2（并列）, 并列2
-_RANK = re.compile(rf"^(?:第|No\.?\s*|Top\s*|#|并列)?(?:\d{{1,4}}|[{NUMERAL_CHARS}]{{1,5}})[名位.、]?(?:\s*[（(]?并列[）)]?)?$",
-                   re.IGNORECASE)
+# 第12名, 十二, 3., No.1, TOP1, #1, ①, and a tie marked on the rank: 2（并列）, 并列2, 并列第2, T2, =2, 2=,
+# or the places the tied share: 3-4
+_RANK = re.compile(rf"^(?:并列)?(?:第|No\.?\s*|Top\s*|#|T|=)?(?:\d{{1,3}}\s*[-–~～]\s*\d{{1,3}}|\d{{1,4}}|"
+                   rf"[{NUMERAL_CHARS}]{{1,5}}|[{_CIRCLED}])[名位.、=]?(?:\s*[（(]?并列[）)]?)?$", re.IGNORECASE)
+_FIRST_NUMBER = re.compile(rf"\d+|[{NUMERAL_CHARS}]+|[{_CIRCLED}]")
+_CIRCLED_CHAR = re.compile(f"[{_CIRCLED}]")
 _SCORE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?(?:%|分)?$")
 _NOTE = re.compile(r"^(?:[↑↓▲▼△▽+\-−]\s*\d+|[↑↓▲▼△▽]|持平|并列|新上榜|新进|新|new|NEW|New)$|^[（(](?:并列|持平|新)[）)]$")
 _WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
@@ -127,17 +137,27 @@ def cell_kind(text: str, place_level) -> str:
     return place_level(text) or NAME
 
 
+_RULING = re.compile(r"^[\s|｜:：\-–—－=+]*$")  # |---|:--:| or +----+: a table's own ruling
+
+
+def holds_text(line: str) -> bool:
+    """Whether a line inside a table says anything (not blank, not the table's ruling)."""
+    return not _RULING.match(line)
+
+
 def is_rank(kind: str) -> bool:
     return kind in (RANK, INT)
 
 
 def rank_value(text: str) -> int:
-    """The number of a rank cell (``12``, ``第12名``, ``十二``, ``3.``)."""
-    return as_number(re.sub(rf"[^\d{NUMERAL_CHARS}]", "", text))
+    """The number of a rank cell (``12``, ``第12名``, ``十二``, ``3.``, ``①``; a tie's first place: ``3-4``)."""
+    number = _FIRST_NUMBER.search(text).group(0)
+    return int(unicodedata.numeric(number)) if _CIRCLED_CHAR.match(number) else as_number(number)
 
 
 def looks_like_row(kinds: list[str]) -> bool:
-    """A rank first, then a place, and nothing but places, numbers and notes: the shape of a ranking
-    row, whatever reads it (``三 上海市 经验``, an outline heading, holds a word that is no place)."""
-    return bool(kinds) and is_rank(kinds[0]) and any(k in PLACES for k in kinds[1:]) and not (
+    """A rank (or a number such as ``3.0``) first, then a place, and nothing but places, numbers and
+    notes: the shape of a ranking row, whatever reads it, so that one no table reads is said (``三 上海市
+    经验``, an outline heading, holds a word that is no place)."""
+    return bool(kinds) and (is_rank(kinds[0]) or kinds[0] == SCORE) and any(k in PLACES for k in kinds[1:]) and not (
         {NAME, TEXT} & set(kinds))

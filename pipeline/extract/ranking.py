@@ -3,8 +3,9 @@
 1. Lines become rows of typed cells (pipeline.extract.cells): cut at pipes, tabs, commas or spaces; a
    list written on one line (``1.深圳市；2.上海市；3.北京市``) gives a row per item, and a table copied
    one cell per line is folded back into rows.
-2. Rows that hold a rank and a name, one after another, make a block (a page number or a running head
-   may interrupt it); a header line just above it names its columns.
+2. Rows that hold a rank and a name, one after another, make a block (a page number, a running head
+   or its own header repeated atop a new page may interrupt it); a header line just above it names
+   its columns.
 3. Each column of the block gets a role from its header label and the kinds of its cells.
 4. The roles repeat across a line in column groups — (rank, city[, province][, score]) once, twice,
    four times: the shortest repeat in which every group holds a rank and a name is the group.
@@ -26,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract.cells import (EMPTY, INT, NAME, NOTE, PLACES, RANK, RANK_PREFIX, SCORE, YEAR, cell_kind,
-                                    is_rank, looks_like_row, ranking_cells, rank_value)
+                                    holds_text, is_rank, looks_like_row, ranking_cells, rank_value)
 
 _MIN_ROWS = 3  # fewer rows than this is a list, not a table
 _MAX_INTERRUPTION = 3  # lines that may interrupt a table (page numbers, running heads) when its ranks carry on
@@ -271,7 +272,7 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
     header: _Line | None = None
     since_header = since_row = 0
     for line in lines:
-        if _is_header(line):
+        if _is_header(line) and not _repeats_header(current, line, since_row):
             current, header, since_header = None, line, 0
         elif _holds_row(line):
             if current is None or current.separator != line.separator or since_row > _MAX_INTERRUPTION:
@@ -285,6 +286,13 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
             since_header += 1
             since_row += 1
     return blocks
+
+
+def _repeats_header(block: _Block | None, line: _Line, since_row: int) -> bool:
+    """Whether ``line`` is the running block's own header again, as a table printed over several pages
+    repeats it at the top of each: the table goes on (the line is one of its interruptions)."""
+    return (block is not None and bool(block.header) and line.cells == block.header
+            and since_row < _MAX_INTERRUPTION)
 
 
 def _holds_row(line: _Line) -> bool:
@@ -615,7 +623,8 @@ def _unread_lines(scan: RankingScan, rows: list[_Line], spans: list[tuple[int, i
     said = {location for table in scan.tables for row in table.rows for location in row.read_from}
     said.update(u.location for u in scan.unread)
     inside = [Unread(locations[i], lines[i], f"a line inside ranking table {number} that is not one of its rows")
-              for number, first, last in spans for i in range(first, last + 1) if lines[i].strip()]
+              for number, first, last in spans for i in range(first, last + 1)
+              if holds_text(lines[i])]
     inside = [u for u in inside if u.location not in said]
     said.update(u.location for u in inside)
     return inside + _rows_in_no_table(rows, said)

@@ -84,6 +84,12 @@ def resolve_table(source_id: str, meta: dict, table: RankingTable, gaz: Gazettee
     written, unresolved, with one record for the table rather than one per row."""
     city_field, province_field = identify_fields(table, gaz)
     if city_field is None:
+        names = [field for row in table.rows[:3] for field in row.fields[:2]]
+        quality.append(QualityRecord(
+            source_id, table.location, "unknown_rankings", "not a city ranking", " | ".join(names), "",
+            f"ranking table {table.table_no}: no column of it holds names that are cities in {CITY_SHARE:.0%} of its "
+            f"{len(table.rows)} rows, so it is kept in unknown_rankings as written, each row flagged "
+            "not_a_city_ranking and none resolved"))
         return None
     resolved = SourceTable(source_id, meta, table, city_field, province_field)
     name = f"ranking table {table.table_no}"
