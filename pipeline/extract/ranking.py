@@ -26,8 +26,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.extract.cells import (EMPTY, INT, NAME, NOTE, PLACES, RANK, RANK_PREFIX, SCORE, YEAR, cell_kind,
-                                    holds_text, is_rank, looks_like_row, ranking_cells, rank_value)
+from pipeline.extract.cells import (EMPTY, INT, NAME, NOTE, PLACES, RANK, RANK_PREFIX, SCORE, TEXT, YEAR,
+                                    cell_kind, holds_text, is_rank, looks_like_row, ranking_cells, rank_value)
 
 _MIN_ROWS = 3  # fewer rows than this is a list, not a table
 _MAX_INTERRUPTION = 3  # lines that may interrupt a table (page numbers, running heads) when its ranks carry on
@@ -97,7 +97,9 @@ def find_ranking_tables(lines: list[str], locations: list[str], gaz=None) -> Ran
         if isinstance(layout, str):
             _reject(block.lines, layout)
             continue
-        for n, part in enumerate(_split(block, layout, nonblank)):
+        parts, rowless = _split(block, layout, nonblank)
+        scan.unread.extend(problem for entry in rowless for problem in entry.problems)
+        for n, part in enumerate(parts):
             why = _not_a_table(part, layout)
             if why:
                 _reject([entry.line for entry in part], why)
@@ -296,8 +298,12 @@ def _repeats_header(block: _Block | None, line: _Line, since_row: int) -> bool:
 
 
 def _holds_row(line: _Line) -> bool:
-    return len(line.cells) >= 2 and any(is_rank(k) for k in line.kinds) and any(
-        k in PLACES or k == NAME for k in line.kinds)
+    """A rank and a name; or, in a table whose separators fix its cells, a rank whose name cell is
+    empty (``| 5 | | 69% |``), which is the table's row too, and said when it cannot be read."""
+    if len(line.cells) < 2 or not any(is_rank(k) for k in line.kinds):
+        return False
+    return any(k in PLACES or k == NAME for k in line.kinds) or (
+        line.separator in ("pipe", "tab") and EMPTY in line.kinds and not {TEXT} & set(line.kinds))
 
 
 def _is_header(line: _Line) -> bool:
@@ -505,33 +511,45 @@ class _Entry:
     problems: list[Unread]  # column groups of the line that hold no rank and name
 
 
-def _split(block: _Block, layout: _Layout, nonblank: list[int]) -> list[list[_Entry]]:
+def _split(block: _Block, layout: _Layout, nonblank: list[int]) -> tuple[list[list[_Entry]], list[_Entry]]:
     """The block's lines as tables: a line whose ranks the table already holds (not a tie with the line
     before) starts another, and so does one after an interruption unless its rank carries on from the
-    line before, up or down."""
+    line before, up or down. Also the lines that gave no row (a rank and an empty name), whose problems
+    are said whatever becomes of the tables; the rank such a line holds is one the table carries on
+    from."""
     parts: list[list[_Entry]] = []
+    rowless: list[_Entry] = []
     held: set[int] = set()
+    bridge: tuple[int, int] | None = None  # (rank, line) of a row-less line since the part's last entry
     for line in block.lines:
         entry = _rows_of(line, layout)
         if not entry.rows:
+            rowless.append(entry)
+            rank_kind = line.kinds[layout.rank] if layout.rank < len(line.kinds) else EMPTY
+            bridge = (rank_value(line.cells[layout.rank]), line.last) if is_rank(rank_kind) else None
             continue
         ranks = {row.rank for row in entry.rows}
-        if parts and not _restarts(parts[-1], entry, ranks & held, nonblank):
+        if parts and not _restarts(parts[-1], entry, ranks & held, nonblank, bridge):
             parts[-1].append(entry)
             held |= ranks
         else:
             parts.append([entry])
             held = set(ranks)
-    return parts
+        bridge = None
+    return parts, rowless
 
 
-def _restarts(part: list[_Entry], entry: _Entry, repeated: set[int], nonblank: list[int]) -> bool:
+def _restarts(part: list[_Entry], entry: _Entry, repeated: set[int], nonblank: list[int],
+              bridge: tuple[int, int] | None) -> bool:
     previous = part[-1]
     rank, last = entry.rows[0].rank, previous.rows[0].rank
     first = part[0].rows[0].rank
     second = part[1].rows[0].rank if len(part) > 1 else rank
     step = -1 if second == first - 1 else 1  # a table counting down says so with its second line
-    interrupted = nonblank[entry.line.index] - nonblank[previous.line.last] > 1
+    last_line = previous.line.last
+    if bridge is not None and bridge[0] == last + step:
+        last, last_line = bridge
+    interrupted = nonblank[entry.line.index] - nonblank[last_line] > 1
     return bool(repeated) and rank != last or interrupted and rank != last + step
 
 
@@ -555,7 +573,8 @@ def _group_row(line: _Line, g: int, cells: list[str], layout: _Layout) -> Rankin
     kind = line.kinds[g * layout.period + layout.rank] if cells[layout.rank] else EMPTY
     if not is_rank(kind) or not any(names):
         held = " | ".join(filter(None, cells))
-        return Unread(line.locations[0], line.raw, f"column group {g + 1} of a ranking row holds no rank and name: {held}")
+        what = "a rank and no name" if is_rank(kind) else "no rank and name"
+        return Unread(line.locations[0], line.raw, f"column group {g + 1} of a ranking row holds {what}: {held}")
     return RankingRow(rank_value(cells[layout.rank]), names, line.locations[0], line.raw, g + 1,
                       values=[cells[j] for j in layout.values if cells[j]],
                       aside={label: cells[j] for j, label in layout.aside.items() if cells[j]},
