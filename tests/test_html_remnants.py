@@ -96,3 +96,31 @@ def test_markup_whose_removal_would_make_byte_damage_stays(text):
     fixed, repairs = repair(text, 1)
     assert len(DAMAGE_SITE.findall(fixed)) == len(DAMAGE_SITE.findall(text)) and repair(fixed, 1)[0] == fixed
     assert any(r.before == r.after and r.reason.startswith("flagged") for r in repairs)
+
+
+def test_tags_and_entities_a_text_names_stay_unless_the_document_shows_markup():
+    """A text about HTML names tags and entities with spaces beside them: none is a closing tag, a tag
+    that lost its '<' or markup set between two characters, so the document shows no page markup and
+    nothing changes (one decision record says so). One closing tag shows a page's markup: then every
+    tag and entity of the document goes."""
+    from pipeline.normalize import normalize_lines
+
+    prose = ["在 HTML 中，<p> 标签表示段落，<br> 表示换行。", "输出 &lt; 符号；网页里写作 &amp;lt;。",
+             '使用 <div class="x"> 包裹内容。']
+    fixed, records = normalize_lines(prose, explain=True)
+    assert fixed == prose
+    decision, = records
+    assert (decision.kind, decision.line, decision.column, decision.before) == ("evidence", 1, 10, "<p>")
+    assert "5 tag(s)" in decision.reason and decision.reason.endswith("not applied: the document does not show the damage")
+    page = prose + ["重点</strong>城市"]
+    fixed, records = normalize_lines(page, explain=True)
+    assert fixed == ["在 HTML 中， 标签表示段落， 表示换行。", "输出 < 符号；网页里写作 <。", "使用  包裹内容。", "重点城市"]
+    assert records[0].reason.endswith("; applied")
+
+
+@pytest.mark.parametrize("line", ["城市&nbsp;数字", "段落内容<br>", "<p>第一段", "海口/p> | 0.782 |"])
+def test_markup_set_between_characters_shows_a_page(line):
+    from pipeline.normalize import normalize_lines
+
+    fixed, records = normalize_lines([line], explain=True)
+    assert fixed != [line] and records[0].reason.endswith("; applied")

@@ -8,7 +8,9 @@ invisible one (``&#8203;``, ``&shy;``) nothing. Only tag names of HTML's text-le
 are touched, so prose such as ``a/b>c`` or ``x < y`` stays as it is.
 
 A tag inside a markdown code span (```<table>```) or a fenced code block is text someone wrote about
-markup, and stays. So does a span the byte-damage repair flagged (it is frozen), and a tag or entity
+markup, and stays; so does every tag and entity of a document that shows no page markup (no closing
+tag, no remnant, nothing set between two characters without a space: ``在 HTML 中，<p> 标签表示段落``
+names a tag). So does a span the byte-damage repair flagged (it is frozen), and a tag or entity
 whose removal would touch a ``?`` and one of the marks of the mirrors' byte damage (``?:/a>?`` would
 become ``?:?``): that repair reads only damage the page as read holds, so no later pass finds a new one.
 """
@@ -90,11 +92,29 @@ def repair_document(lines: list[str], indexes: list[int], text: str,
     first = min(changes, key=lambda r: (r.line, r.column)) if changes else None
     summary = (f"{len(changes)} tag(s), tag remnant(s) or entit(y/ies) outside code, on "
                f"{len({r.line for r in changes})} line(s); {kept} inside code spans or blocks, kept as text")
+    if first is not None and not any(_left_by_markup(r, lines[r.line - first_line]) for r in changes):
+        summary += ("; none is a closing tag, a tag that lost its '<' or markup set between two characters, "
+                    "as a page's markup is: tags and entities the text names (<p> 标签表示段落), kept")
+        return lines, [], Evidence("html_remnant", False, summary, first.line - first_line, first.column - 1,
+                                   first.before)
     if first is None:
         index = next(i for i in indexes if i in in_code or "`" in lines[i])
         return out, repairs, Evidence("html_remnant", False, summary, index, 0, lines[index][:1])
     return out, repairs, Evidence("html_remnant", True, summary, first.line - first_line, first.column - 1,
                                   first.before)
+
+
+def _left_by_markup(change: Repair, line: str) -> bool:
+    """Whether a change undoes what only a page's markup leaves: a closing tag, a comment, a tag that
+    lost its '<' (``/p>``, ``br style="…"/>``), or a tag or entity set between two characters with no
+    space (``重点</strong>城市``, ``城市&nbsp;数字``; a line's start or end counts as a character). A tag
+    or entity with a space beside it may be one the text names: ``在 HTML 中，<p> 标签表示段落``."""
+    markup = change.before
+    if "</" in markup or "<!--" in markup or not markup.startswith(("<", "&")):
+        return True
+    start = change.column - 1
+    beside = line[start - 1:start] if start else "x", line[start + len(markup):start + len(markup) + 1] or "x"
+    return all(char.strip() for char in beside)
 
 
 def _holds_fence(text: str) -> bool:
