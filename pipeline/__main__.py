@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--editions {args.editions}: no such folder; pass the folder of edition files (editions/)")
     if args.command in ("run", "validate") and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out}: is a file; pass a folder for the tables")
+    if args.command == "validate" and not args.out.exists():
+        parser.error(f"--out {args.out}: no such folder; pass the folder a run wrote its tables to")
     if args.command == "run":
         _check_executor(parser, args)
     try:

@@ -50,6 +50,9 @@ class Dask:
         else:
             try:
                 self.client = Client(self.scheduler, timeout=self.timeout)
+            except ValueError as exc:  # not an address: no scheme Dask knows, no port
+                raise PipelineError(f"--scheduler {self.scheduler}: not a Dask scheduler's address ({exc}); pass it "
+                                    "as tcp://HOST:PORT, as `dask scheduler` prints it") from exc
             except OSError as exc:
                 raise PipelineError(f"--scheduler {self.scheduler}: no Dask scheduler answered there ({exc}); start "
                                     "one (`dask scheduler`) or pass its address as tcp://HOST:PORT") from exc
@@ -71,7 +74,12 @@ class Dask:
         pipeline (or of its dictionaries) would give other tables, so it is refused."""
         from pipeline.prepare import reading_fingerprint
 
-        self.client.wait_for_workers(1, timeout=max(self.timeout, 60))
+        try:
+            self.client.wait_for_workers(1, timeout=self.timeout)
+        except TimeoutError as exc:
+            address = self.client.scheduler.address
+            raise PipelineError(f"the Dask scheduler at {address} has no worker (none came in {self.timeout:g} s): "
+                                f"start one, `dask worker {address}`, and run again") from exc
         own = reading_fingerprint()
         other = {address: theirs for address, theirs in self.client.run(reading_fingerprint).items() if theirs != own}
         if other:

@@ -115,21 +115,22 @@ def recorded_files(out: Path) -> dict[str, dict]:
 def mismatches(out: Path) -> list[str]:
     """Why the files in ``out`` are not the whole set its package records ([] when they are)."""
     out = Path(out)
+    again = f"python -m pipeline run --out {out}"
     files = recorded_files(out)
     if not files:
         return [f"{out / PACKAGE}: missing, or records no checksums of the files (written by an older version?); "
-                "run `make run` to write the tables again"]
+                f"run `{again}` (`make run` for output/) to write the tables again"]
     problems = []
     for name, expected in files.items():
         path = out / name
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            problems.append(f"{path}: missing; run `make run` to write the whole set again")
+            problems.append(f"{path}: missing; run `{again}` to write the whole set again")
             continue
         if digest != expected.get("sha256"):
             problems.append(f"{path}: not the file {PACKAGE} records (another run's, or changed since): the folder "
-                            "mixes files of different runs; run `make run` to write the whole set again")
+                            f"mixes files of different runs; run `{again}` to write the whole set again")
     return problems
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.model import Document, PipelineError, QualityRecord, Repair
 
+ALL_SOURCES = "all sources"  # the source_id of a record about a step that reads every source at once
 _READING = "pipeline.prepare"  # the module whose imports are the reading step (see cache.code_fingerprint)
 
 
@@ -111,7 +112,7 @@ def read_across(prepared: list[Prepared], quality: list, cache: Path | None = No
         why = (f"the second reading of byte damage, across all sources, was stopped: {result}; each span it would "
                "have read again stays as the first reading left it, flagged")
         print(f"warning: {why}", file=sys.stderr)
-        quality.append(QualityRecord("", "", "text", "second reading across sources stopped", "", "", why))
+        quality.append(QualityRecord(ALL_SOURCES, "", "text", "second reading across sources stopped", "", "", why))
         return prepared
     if entry is not None:  # what it changed, with no more permissions than the most private of the sources
         changed = [(index, after.lines, after.repairs) for index, (before, after) in

@@ -86,6 +86,8 @@ def read_sources(raw_dir: Path, quality: list[QualityRecord], executor=None,
         log(f"error: {problem}")
         quality.append(QualityRecord(MANIFEST, MANIFEST, "sources", Issue.MANIFEST_ENTRY_NOT_USED, "", "", problem))
     files = discover(raw_dir)
+    if not files:
+        log(f"warning: no source files in {raw_dir}: put the documents to read in it (text, HTML or PDF) and run again")
     names = {path: readable_name(path) for path in files}
     for name in sorted(set(manifest) - set(names.values())):
         why = f"{raw_dir.name}/{MANIFEST} lists {name!r}, which is not in {raw_dir}: add the file or remove the entry"

@@ -5,6 +5,7 @@ processes end with it, however it ends."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -84,8 +85,11 @@ def test_each_source_is_read_within_its_budget_and_the_others_are_written(tmp_pa
     assert "internal error (ZeroDivisionError: a bug on purpose)" in sources.loc["f_bug.txt", "message"]
     assert sources.loc["g_slow_across.txt", "status"] == "ok"  # read; only the pass across sources was stopped
     quality = read(out, "data_quality")
-    stopped = quality[quality["issue"] == "second reading across sources stopped"]["action"].tolist()
-    assert len(stopped) == 1 and "20 s budget" in stopped[0] and "stays as the first reading left it" in stopped[0]
+    stopped = quality[quality["issue"] == "second reading across sources stopped"]
+    assert stopped["source_id"].tolist() == ["all sources"]  # a record of its own, which data_quality's checks accept
+    action, = stopped["action"].tolist()
+    assert "20 s budget" in action and "stays as the first reading left it" in action
+    assert json.loads((out / "validation.json").read_text(encoding="utf-8"))["tables"]["data_quality"]["success"]
     top = read(out, "ccid2020_top100")
     assert len(top) == 100 and top.iloc[0]["city"] == "深圳市"
 

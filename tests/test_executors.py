@@ -72,6 +72,22 @@ def test_no_scheduler_at_the_address_is_an_error_naming_it_once_a_source_is_to_b
             dask.map(_call, [(len, "深圳市")], Budget())
 
 
+@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:8786", "tcp://127.0.0.1:notaport"])
+def test_an_address_that_is_none_is_an_error_saying_how_to_write_one(address):
+    with Dask(scheduler=address, timeout=1) as dask:
+        with pytest.raises(PipelineError, match=rf"--scheduler {address}: not a Dask scheduler's address .*tcp://HOST:PORT"):
+            dask.map(_call, [(len, "深圳市")], Budget())
+
+
+def test_a_scheduler_without_workers_is_an_error_saying_to_start_one():
+    import logging
+
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None, silence_logs=logging.ERROR) as empty:
+        with Dask(scheduler=empty.scheduler_address, timeout=2) as dask:
+            with pytest.raises(PipelineError, match=r"has no worker \(none came in 2 s\): start one, `dask worker tcp://"):
+                dask.map(_call, [(len, "深圳市")], Budget())
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--scheduler", "tcp://127.0.0.1:8786"], "a scheduler is for --executor dask"),
     (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:8786", "--workers", "2"], "has its own workers"),

@@ -235,3 +235,10 @@ def test_unreadable_layouts_and_manifest_mistakes_are_reported(layouts_outcome):
     assert declared[["raw", "resolved"]].values.tolist() == [["ccid2020_whitepaper, dashes", "ccid2020_whitepaper"]]
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert report["tables"]["sources"]["success"]
+
+
+def test_an_empty_raw_folder_says_so(tmp_path, capsys):
+    from pipeline.sources import read_sources
+
+    assert read_sources(tmp_path, []) == []
+    assert f"warning: no source files in {tmp_path}: put the documents to read in it" in capsys.readouterr().err

@@ -95,10 +95,12 @@ def test_validate_refuses_a_folder_that_mixes_files_of_two_runs(tmp_path, two_se
     result = cli("validate", "--out", str(first))
     assert result.returncode == 1
     assert f"{first / 'sources.csv'}: not the file datapackage.json records" in result.stderr
-    assert "mixes files of different runs" in result.stderr
+    assert f"mixes files of different runs; run `python -m pipeline run --out {first}`" in result.stderr
     assert cli("validate", "--out", str(second)).returncode == 0
     (second / "sources.parquet").unlink()
     assert "sources.parquet: missing" in cli("validate", "--out", str(second)).stderr
+    missing = cli("validate", "--out", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such folder" in missing.stderr and not (tmp_path / "nowhere").exists()
 
 
 def test_two_runs_into_one_folder_take_turns_and_leave_a_whole_set(tmp_path, two_raws):
