@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.extract.cells import cell_kind, holds_text, is_rank, looks_like_row, ranking_cells
+from pipeline.extract.cells import cell_kind, holds_text, looks_like_row, ranking_cells
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _table_spans(locations: list[str], tables) -> tuple[list[tuple[int, int]], s
 
 
 def _row_like(lines: list[str], gaz) -> set[int]:
-    """The lines that look like ranking rows: a rank first, then place names."""
+    """The lines that look like ranking rows (cells.looks_like_row: a rank first, then place names)."""
     from pipeline.reconcile.places import place_level
 
     def kind(cell: str) -> str:
@@ -71,6 +71,6 @@ def _row_like(lines: list[str], gaz) -> set[int]:
     found = set()
     for i, line in enumerate(lines):
         cells = ranking_cells(line)[0] if line.strip() else []
-        if cells and is_rank(kind(cells[0])) and looks_like_row([kind(c) for c in cells]):
+        if cells and looks_like_row([kind(c) for c in cells]):
             found.add(i)
     return found

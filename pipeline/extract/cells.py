@@ -114,8 +114,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d年?$")
 # or the places the tied share: 3-4
 _RANK = re.compile(rf"^(?:并列)?(?:第|No\.?\s*|Top\s*|#|T|=)?(?:\d{{1,3}}\s*[-–~～]\s*\d{{1,3}}|\d{{1,4}}|"
                    rf"[{NUMERAL_CHARS}]{{1,5}}|[{_CIRCLED}])[名位.、=]?(?:\s*[（(]?并列[）)]?)?$", re.IGNORECASE)
-_FIRST_NUMBER = re.compile(rf"\d+|[{NUMERAL_CHARS}]+|[{_CIRCLED}]")
-_CIRCLED_CHAR = re.compile(f"[{_CIRCLED}]")
+_FIRST_NUMBER = re.compile(rf"\d+|[{NUMERAL_CHARS}]+|([{_CIRCLED}])")
 _SCORE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$|^[-+]?\d+(?:\.\d+)?(?:%|分)?$")
 _NOTE = re.compile(r"^(?:[↑↓▲▼△▽+\-−]\s*\d+|[↑↓▲▼△▽]|持平|并列|新上榜|新进|新|new|NEW|New)$|^[（(](?:并列|持平|新)[）)]$")
 _WORDY = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
@@ -151,8 +150,8 @@ def is_rank(kind: str) -> bool:
 
 def rank_value(text: str) -> int:
     """The number of a rank cell (``12``, ``第12名``, ``十二``, ``3.``, ``①``; a tie's first place: ``3-4``)."""
-    number = _FIRST_NUMBER.search(text).group(0)
-    return int(unicodedata.numeric(number)) if _CIRCLED_CHAR.match(number) else as_number(number)
+    number = _FIRST_NUMBER.search(text)
+    return int(unicodedata.numeric(number.group(1))) if number.group(1) else as_number(number.group(0))
 
 
 def looks_like_row(kinds: list[str]) -> bool:
