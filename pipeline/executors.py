@@ -48,11 +48,15 @@ class Dask:
                                         processes=True, dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
-            try:
-                self.client = Client(self.scheduler, timeout=self.timeout)
+            from distributed.comm.addressing import get_address_host_port
+
+            try:  # the address read before any client starts (a client that fails to start can leave its loop behind)
+                get_address_host_port(self.scheduler)
             except ValueError as exc:  # not an address: no scheme Dask knows, no port
                 raise PipelineError(f"--scheduler {self.scheduler}: not a Dask scheduler's address ({exc}); pass it "
                                     "as tcp://HOST:PORT, as `dask scheduler` prints it") from exc
+            try:
+                self.client = Client(self.scheduler, timeout=self.timeout)
             except OSError as exc:
                 raise PipelineError(f"--scheduler {self.scheduler}: no Dask scheduler answered there ({exc}); start "
                                     "one (`dask scheduler`) or pass its address as tcp://HOST:PORT") from exc
