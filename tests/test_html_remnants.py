@@ -124,3 +124,26 @@ def test_markup_set_between_characters_shows_a_page(line):
 
     fixed, records = normalize_lines([line], explain=True)
     assert fixed != [line] and records[0].reason.endswith("; applied")
+
+
+def test_fenced_blocks_are_found_wherever_their_fences_stand():
+    """A fence starts its line, after at most three spaces, with ``` or ~~~ (four backticks too); a
+    line with four spaces or text before the backticks is no fence. Markup inside a block stays; the
+    last block, left open, runs to the end of the document."""
+    from pipeline.normalize import normalize_lines
+
+    lines = ["正文<br>一", "   ```", "<p>块一</p>", "```", "正文<br>二", "    ```", "<b>不在块中</b>文",
+             "说明 a```", "~~~~", "<p>块二</p>", "~~~", "````", "<p>未关闭</p>"]
+    fixed, _ = normalize_lines(lines)
+    assert fixed == ["正文 一", "   ```", "<p>块一</p>", "```", "正文 二", "    ```", "不在块中文", "说明 a```",
+                     "~~~~", "<p>块二</p>", "~~~", "````", "<p>未关闭</p>"]
+
+
+@pytest.mark.parametrize("line, may", [("> 引文", False), ("a -> b", False), ("见 https://x.cn/a > b", True),
+                                       ("R&D", True), ("<p>", True), ('img src="x">', True), ("无标记", False)])
+def test_a_line_is_read_for_markup_only_where_markup_could_be(line, may):
+    """A tag ends in '>' after a '<', a '/' or an attribute's '="'; an entity starts with '&'. A
+    markdown quote or an arrow holds a '>' alone and is passed over."""
+    from pipeline.normalize.html_remnants import may_hold_markup
+
+    assert may_hold_markup(line) is may

@@ -7,6 +7,8 @@ imports the other to use it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import product
 
 from pipeline.normalize.script import to_simplified
 
@@ -21,25 +23,29 @@ def commonness(text: str, simplified: str | None = None) -> float:
     non-ASCII characters scores 1.0. ``simplified`` is the text's Simplified form, when the caller has
     converted many texts in one call.
     """
-    chars = [c for c in text if ord(c) > 0x7F and not c.isspace()]
+    chars = _ASCII_OR_SPACE.sub("", text)
     if not chars:
         return 1.0
+    everyday = _everyday()
     common = len(_LATIN_IN_WORD.findall(text))
-    for ch in to_simplified("".join(chars)) if simplified is None else simplified:
-        if ch < "\x80" or ch.isspace():
-            continue
-        if ch in _COMMON_PUNCTUATION:
-            common += 1
-            continue
-        try:
-            encoded = ch.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        if 0xB0 <= encoded[0] <= 0xD7:
-            common += 1
+    common += sum(map(everyday.__contains__, to_simplified(chars) if simplified is None else simplified))
     return common / len(chars)
 
 
+@lru_cache(maxsize=1)
+def _everyday() -> frozenset[str]:
+    """GB2312's level-1 characters (lead bytes B0 to D7) and the common punctuation: one set lookup per
+    character instead of an encoding (the mojibake stage judges every run of a document by it)."""
+    found = set(_COMMON_PUNCTUATION)
+    for lead, trail in product(range(0xB0, 0xD8), range(0xA1, 0xFF)):
+        try:
+            found.add(bytes((lead, trail)).decode("gb2312"))
+        except UnicodeDecodeError:
+            continue
+    return frozenset(found)
+
+
+_ASCII_OR_SPACE = re.compile(r"[\x00-\x7f\s]+")  # \s is str.isspace()
 _COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～«»")
 _ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters with diacritics (not × ÷)
 # inside a word, or a word of its own between two (« à Pékin »)

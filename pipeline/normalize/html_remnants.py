@@ -34,9 +34,9 @@ _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
 _TAGS = rf"(?:{_BLOCK}|{'|'.join(sorted(_INLINE, key=len, reverse=True))})"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
 _ATTRIBUTES = r"""(?:\s+[A-Za-z][\w:-]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))?)*\s*/?"""
-# A run of whole tags, remnants that lost their '<' ('/p>', after a non-letter, so 'a/b>' is left
-# alone) and comments.
-_TAG = re.compile(rf"(?:</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^A-Za-z])|^)/{_TAGS}>|<!--.*?-->)+", re.IGNORECASE)
+# A run of whole tags, remnants that lost their '<' ('/p>', not after a letter, so 'a/b>' is left
+# alone) and comments. The lookahead first lets the engine pass over what cannot start one quickly.
+_TAG = re.compile(rf"(?=[</])(?:</?{_TAGS}\b{_ATTRIBUTES}>|(?<![A-Za-z])/{_TAGS}>|<!--.*?-->)+", re.IGNORECASE)
 _TAG_NAME = re.compile(rf"(?<![!\w-])/?({_TAGS})\b", re.IGNORECASE)
 # A remnant such as 'br style="…"/>': tried only on lines with an attribute, since a pattern that may
 # start at any letter is slow on long lines.
@@ -51,7 +51,7 @@ _AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
 # order mark, soft hyphen), which would only keep a name from matching.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"}
 _CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
-_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+_FENCE = re.compile(r" {0,3}(?:```|~~~)")  # at a line's start
 _MAX_ROUNDS = 8  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag; a pass that finds
 # nothing ends the loop, so the bound only stops text built to be unescaped forever
 
@@ -61,19 +61,27 @@ def stage(given: Given) -> Done:
     and those an earlier stage recorded something on (a byte repair may restore a swallowed '<');
     fenced code blocks are found in the text as read (no repair makes or moves a fence)."""
     lines = given.lines
-    touched = {index for index in given.touched if ">" in lines[index] or "&" in lines[index]}
-    indexes = sorted(touched.union(lines_containing(given.read, TRIGGERS, given.read_text)))
-    out, repairs, found = repair_document(lines, indexes, given.read_text, given.first_line)
+    indexes = [index for index in sorted(given.touched.union(lines_containing(given.read, TRIGGERS, given.read_text)))
+               if may_hold_markup(lines[index])]
+    out, repairs, found = repair_document(lines, indexes, given.read, given.read_text, given.first_line)
     return Done(out, None, repairs, [found] if found else [])
 
 
-def repair_document(lines: list[str], indexes: list[int], text: str,
+def may_hold_markup(line: str) -> bool:
+    """Whether a tag, remnant or entity could be in ``line``: an entity starts with '&', and a tag ends
+    in '>' after a '<' or a '/' (a remnant) or an attribute's '="'. A markdown quote (``> 引文``) or an
+    arrow (``->``) holds a '>' and nothing else, and is not read further."""
+    return "&" in line or (">" in line and ("<" in line or "/" in line or '="' in line))
+
+
+def repair_document(lines: list[str], indexes: list[int], read: list[str], text: str,
                     first_line: int) -> tuple[list[str], list[Repair], Evidence | None]:
-    """The stage over a document's lines at ``indexes`` (those holding a '>' or '&'), fenced code
-    blocks left out: the lines (``lines`` itself when nothing changed), the repairs, and what the
-    document showed (None when it holds no markup at all, in code or out)."""
+    """The stage over a document's lines at ``indexes`` (those that may hold markup), fenced code
+    blocks of the lines as read (``read``, joined in ``text``) left out: the lines (``lines`` itself
+    when nothing changed), the repairs, and what the document showed (None when it holds no markup at
+    all, in code or out)."""
     out = list(lines)
-    in_code = _code_block_lines(lines, text) if _holds_fence(text) else set()
+    in_code = _code_block_lines(read, text) if _holds_fence(text) else set()
     repairs: list[Repair] = []
     kept = 0
     for index in indexes:
@@ -126,7 +134,7 @@ def _holds_fence(text: str) -> bool:
 def _code_block_lines(lines: list[str], text: str) -> set[int]:
     """Indexes of the lines of fenced code blocks (between ``` or ~~~ lines), fences included."""
     inside: set[int] = set()
-    fences = [text.count("\n", 0, match.start()) for match in _FENCE.finditer(text)]
+    fences = [index for index in lines_containing(lines, ("```", "~~~"), text) if _FENCE.match(lines[index])]
     for opening, closing in zip(fences[0::2], fences[1::2] + [len(lines) - 1]):
         inside.update(range(opening, closing + 1))
     return inside
@@ -141,7 +149,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     then tags, so a tag an entity spelt (``&lt;br&gt;``) goes too and a second pass changes nothing.
     Each pass records columns in the text it was given; they are moved to the line as read. Code
     spans, frozen spans and removals that would make a byte-damage site are left as they are."""
-    if not any(char in text for char in TRIGGERS):
+    if not may_hold_markup(text):
         return text, []
     given = text
     passes: list[list[Repair]] = []

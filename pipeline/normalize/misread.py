@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import islice, product
 
 from pipeline.model import Repair
+from pipeline.normalize.commonness import commonness
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import FROZEN
 from pipeline.normalize.stage import Done, Given
@@ -57,14 +58,10 @@ class Family:
 
 def rare_characters(run: str, simplified: str | None = None) -> bool:
     """Mostly characters everyday Chinese does not use: how a misread UTF-8 run of Chinese reads."""
-    from pipeline.normalize.commonness import commonness
-
     return commonness(run, simplified) < _GARBLED
 
 
 def everyday_characters(text: str) -> bool:
-    from pipeline.normalize.commonness import commonness
-
     return commonness(text) >= FLUENT
 
 
@@ -92,8 +89,11 @@ def repair_document(lines: list[str], text: str, first_line: int,
             run = match.group(0)
             if len(run) < 2:
                 continue
+            verdicts: dict[Callable, bool] = {}  # families that judge a run alike (GBK, Big5) judge it once
             for family in families:
-                if not family.garbled(run, simplified):
+                if family.garbled not in verdicts:
+                    verdicts[family.garbled] = family.garbled(run, simplified)
+                if not verdicts[family.garbled]:
                     continue
                 garbled[family] += 1
                 undone = family.undo(run)

@@ -3,6 +3,9 @@ by ftfy, which also says how: its badness measure tells a misread run, and its p
 sloppy-windows-1252, decode as UTF-8) is the record's reason.
 """
 
+from collections.abc import Callable
+from functools import lru_cache
+
 from pipeline.normalize.misread import Family
 
 
@@ -16,9 +19,15 @@ def _undo(run: str) -> tuple[str, str] | None:
 
 
 def _bad(text: str, simplified: str | None = None) -> bool:
+    return _is_bad()(text)
+
+
+@lru_cache(maxsize=1)
+def _is_bad() -> Callable[[str], bool]:
+    """ftfy's badness test, imported once it is first needed (the stage asks it of every run)."""
     from ftfy.badness import is_bad
 
-    return is_bad(text)
+    return is_bad
 
 
 FAMILY = Family("mojibake_cp1252", "Windows-1252", _undo, _bad, lambda text: not _bad(text))
