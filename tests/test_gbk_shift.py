@@ -368,3 +368,26 @@ def test_a_cell_whose_place_name_ends_in_an_ascii_byte():
     damaged = simulate("3 | 湖北省保康縣 | 80.2 |")
     assert "悼h |" in damaged
     assert repair(damaged, 1, evidence=True)[0] == "3 | 湖北省保康縣 | 80.2 |"
+
+
+def test_question_marks_people_write_before_words_are_no_damage():
+    """Chat and forum text writes '??', '?!' and '(?)' before Chinese words: shifted bytes would decode
+    out of step into characters no word explains, these read as words, so they are neither read (怎麼會
+    這樣??難過 once became 怎么会这样。开入y过) nor flagged (a flag would keep 這 from being converted)."""
+    from pipeline.normalize import normalize_lines
+
+    lines = ["小美: 我也不想啊??這條路每天都這樣", "阿明: 你是第一個欸?!太難得了吧", "阿德: 小華說她會晚點到(?)不確定",
+             "小華: 怎麼會這樣??難過", "B: 真的吗?!对啊?", "樓主: 請問這個?:錯誤怎麼解決"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == ["小美: 我也不想啊??这条路每天都这样", "阿明: 你是第一个欸?!太难得了吧", "阿德: 小华说她会晚点到(?)不确定",
+                     "小华: 怎么会这样??难过", "B: 真的吗?!对啊?", "楼主: 请问这个?:错误怎么解决"]
+    assert [r for r in records if r.kind == "gbk_shift"] == []
+
+
+def test_a_garbled_span_is_flagged_in_a_page_that_shows_no_other_damage():
+    """Where the characters after the marks are garbage no word explains (a span of shifted bytes no
+    reading clears), the span is flagged and kept as read though nothing else on the page reads back."""
+    damaged = simulate("距离目标只有一步之遥。在刚刚过去的") + "&nbsp;"
+    fixed, records = repair(damaged, 1, document=damaged, evidence=False)
+    flags = [r for r in records if r.before == r.after]
+    assert fixed == damaged and flags and all(r.reason.startswith("flagged") for r in flags)

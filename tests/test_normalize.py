@@ -190,12 +190,25 @@ def test_pinyin_written_on_purpose_stays():
 
 
 def test_a_converters_annotations_go_and_the_decision_is_recorded_once():
-    lines = ["城市發(fā)展與區(qū)域", "數據(shù jù)中心"]
+    lines = ["城市發(fā)展與區(qū)域", "數(shù)據(jù)中心"]
     fixed, records = normalize_lines(lines)
     assert fixed == ["城市发展与区域", "数据中心"]
     decisions = [r for r in records if r.kind == "evidence"]
     assert [(r.line, r.column, r.before) for r in decisions] == [(1, 4, "(fā)")]
-    assert decisions[0].reason.endswith("; applied") and decisions[0].count == 0
+    assert decisions[0].reason.endswith("4 are in half-width brackets and 4 are one syllable; applied")
+    assert decisions[0].count == 0
+
+
+def test_a_glossarys_word_readings_are_not_a_converters_annotations():
+    """A converter annotates each character it changed, one syllable each (every annotation of the real
+    damaged pages is one); a glossary reads whole words (電腦(diànnǎo)), as a person writes them: its
+    annotations stay, though they are glued and on characters t2s changes."""
+    lines = ["電腦(diànnǎo)、學習(xuéxí)、飛機(fēijī)", "機場(jīchǎng)、醫院(yīyuàn)、開關(kāiguān)"]
+    fixed, records = normalize_lines(lines)
+    assert fixed == ["电脑(diànnǎo)、学习(xuéxí)、飞机(fēijī)", "机场(jīchǎng)、医院(yīyuàn)、开关(kāiguān)"]
+    decision, = [r for r in records if r.kind == "evidence"]
+    assert decision.reason.endswith("6 are in half-width brackets and 0 are one syllable; not applied: "
+                                    "the document does not show the damage")
 
 
 def test_an_annotation_cut_off_at_the_end_of_a_damaged_page_goes():

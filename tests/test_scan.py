@@ -50,14 +50,14 @@ def _commonness_by_encoding(text: str) -> float:
     """The measure as its docstring defines it, one character at a time: a non-ASCII character that is
     not a space counts when, simplified, GB2312 puts it in its level 1 (lead bytes B0 to D7) or it is
     common punctuation; accented letters inside Latin words count too."""
-    from pipeline.normalize.commonness import _COMMON_PUNCTUATION, _LATIN_IN_WORD
+    from pipeline.normalize.commonness import COMMON_PUNCTUATION, _LATIN_IN_WORD
 
     chars = [c for c in text if ord(c) > 0x7F and not c.isspace()]
     if not chars:
         return 1.0
     common = len(_LATIN_IN_WORD.findall(text))
     for ch in to_simplified("".join(chars)):
-        if ch in _COMMON_PUNCTUATION:
+        if ch in COMMON_PUNCTUATION:
             common += 1
             continue
         try:
@@ -78,7 +78,7 @@ def test_commonness_counts_as_the_character_by_character_definition(text):
 
 
 def test_the_everyday_set_is_gb2312_level_one():
-    from pipeline.normalize.commonness import _COMMON_PUNCTUATION, _everyday
+    from pipeline.normalize.commonness import COMMON_PUNCTUATION, _everyday
 
     level_one = set()
     for code in range(0x4E00, 0xA000):
@@ -88,4 +88,4 @@ def test_the_everyday_set_is_gb2312_level_one():
         except UnicodeEncodeError:
             continue
     assert len(level_one) == 3755
-    assert _everyday() == frozenset(level_one | _COMMON_PUNCTUATION)
+    assert _everyday() == frozenset(level_one | COMMON_PUNCTUATION)

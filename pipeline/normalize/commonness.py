@@ -36,7 +36,7 @@ def commonness(text: str, simplified: str | None = None) -> float:
 def _everyday() -> frozenset[str]:
     """GB2312's level-1 characters (lead bytes B0 to D7) and the common punctuation: one set lookup per
     character instead of an encoding (the mojibake stage judges every run of a document by it)."""
-    found = set(_COMMON_PUNCTUATION)
+    found = set(COMMON_PUNCTUATION)
     for lead, trail in product(range(0xB0, 0xD8), range(0xA1, 0xFF)):
         try:
             found.add(bytes((lead, trail)).decode("gb2312"))
@@ -46,7 +46,7 @@ def _everyday() -> frozenset[str]:
 
 
 _ASCII_OR_SPACE = re.compile(r"[\x00-\x7f\s]+")  # \s is str.isspace()
-_COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～«»")
+COMMON_PUNCTUATION = set("，。、；：？！“”‘’《》（）【】—…·「」『』％～«»")
 _ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters with diacritics (not × ÷)
 # inside a word, or a word of its own between two (« à Pékin »)
 _LATIN_IN_WORD = re.compile(f"(?<=[A-Za-z{_ACCENTED}])[{_ACCENTED}]|[{_ACCENTED}](?=[A-Za-z])"

@@ -44,6 +44,7 @@ from itertools import product
 
 from pipeline.model import Repair
 from pipeline.normalize.columns import StageMaps, placed
+from pipeline.normalize.commonness import COMMON_PUNCTUATION
 from pipeline.normalize.lexicon import CJK, QUOTE_PAIRS, default_lexicon, simplify_chars
 from pipeline.normalize.scan import lines_matching
 
@@ -634,13 +635,16 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool, drops: bool) ->
         span = parse_span(text, match.start())
         if span is None:
             examined = match.end()
-            if _in_chinese(text, match.start(), match.end()):
+            if evidence and _in_chinese(text, match.start(), match.end()):  # a page that shows no damage: no sign
                 repairs.append(Repair("gbk_shift", line, match.start() + 1, match.group(0), match.group(0), 0.0,
                                       "flagged, left as is: looks like punctuation-shift damage but its bytes do not "
                                       "decode in step"))
             continue
         if not (_in_chinese(text, span.start, span.end) and (span.shifted or evidence)):
             examined = span.end  # no Chinese text around it, or nothing shifted in a page that shows no damage
+            continue
+        if _reads_as_text(text, span.start, span.end, lexicon):
+            examined = span.end  # '??難過', '?!对啊': question marks people write, before words
             continue
         in_table = in_table_row(separators, span.start, span.end)
         chosen, candidates, how = None, [], "lost byte(s) chosen by the lexicon"
@@ -670,6 +674,18 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool, drops: bool) ->
                               round(1 - 1 / (1 + 10 ** margin), 3), "GBK punctuation-shift damage undone; " + how))
     out.append(text[position:])
     return "".join(out), repairs, shows
+
+
+def _reads_as_text(text: str, start: int, end: int, lexicon) -> bool:
+    """Whether the Han characters of text[start:end] read as text where they stand: it holds some, and
+    words around them explain at least half. Shifted bytes decode out of step into characters no word
+    explains (``?shù)某鞘兄悄芑芾怼按竽X``), private-use characters and symbols; ``怎麼會這樣??難過`` and ``真的吗?!对啊`` are question marks
+    people write before words, and neither read nor flagged (a flag would also keep 難 unconverted)."""
+    span = text[start:end]
+    if any(char > "\x7f" and not CJK.match(char) and char not in COMMON_PUNCTUATION for char in span):
+        return False  # a private-use character, a full-width letter, a symbol (⒈): what shifted bytes give
+    han = [i for i in range(start, end) if CJK.match(text[i])]
+    return bool(han) and 2 * len(lexicon.unexplained(text, han)) <= len(han)
 
 
 def _in_chinese(text: str, start: int, end: int) -> bool:

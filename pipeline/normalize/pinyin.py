@@ -11,9 +11,10 @@ precomposed letter or a letter and a combining mark.
 
 Authors write pinyin on purpose too (``户冢（zhǒng）``, a textbook's ``好奇（qí）``, ``[汉字(hàn zì)]``). The
 reposts' damage looks different as a whole: a converter from Simplified to Traditional annotated the
-characters it changed (發(fā), 數(shù), 區(qū)), glued in half-width brackets. So the stage removes
-annotations only from a document that shows that (:func:`evidence`): nearly all of its annotations sit on
-characters the Traditional-to-Simplified conversion changes, and nearly all are in half-width brackets.
+characters it changed (發(fā), 數(shù), 區(qū)), one syllable each, glued in half-width brackets. So the stage
+removes annotations only from a document that shows that (:func:`evidence`): nearly all of its annotations
+sit on characters the Traditional-to-Simplified conversion changes, nearly all are in half-width brackets,
+and nearly all are one syllable (a glossary's ``電腦(diànnǎo)`` reads a word, as a person writes it).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _OPENINGS = "(（"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _MAX_SYLLABLE = 6  # zhuang, shuang
-_CONVERTER_SHARE = 0.9  # of a document's annotations on characters t2s changes, and in half-width brackets
+_CONVERTER_SHARE = 0.9  # of a document's annotations: on characters t2s changes, half-width, one syllable
 # An annotation cut off at a line's end (``園區(q`` where an excerpt stops): the bracket first, so the
 # engine looks for it at C speed.
 _CUT_OFF = {opening: re.compile(rf"{re.escape(opening)}(?={_LETTER}{{1,{_MAX_SYLLABLE}}}$)", re.MULTILINE)
@@ -229,13 +230,14 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
         parts = _pattern_for(text).split(text)
     if pairs is None:
         pairs = set(_pairs(parts))
-    total = changed = glued = 0
+    total = changed = glued = single = 0
     for found, char in pairs:
         for one in _ONE_ANNOTATION.findall(found):
             if _is_pinyin(one, char):
                 total += 1
                 changed += to_simplified(char) != char
                 glued += one[0] == "("
+                single += _bare(one[1:-1]) in syllables()
     if not total:
         return None
     offset = 0
@@ -248,10 +250,11 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
     column = offset - text.rfind("\n", 0, offset) - 1
     first = next(one for one in _ONE_ANNOTATION.findall(parts[i]) if _is_pinyin(one, parts[i - 1][-1]))
     column += parts[i].index(first)
-    shows = changed >= _CONVERTER_SHARE * total and glued >= _CONVERTER_SHARE * total
+    shows = min(changed, glued, single) >= _CONVERTER_SHARE * total
     return Evidence("pinyin", shows, f"{len(parts) // 2} bracketed run(s) after a character; of the {total} "
                     f"distinct pinyin annotations, {changed} sit on characters the Traditional-to-Simplified "
-                    f"conversion changes and {glued} are in half-width brackets", index, column, first)
+                    f"conversion changes, {glued} are in half-width brackets and {single} are one syllable",
+                    index, column, first)
 
 
 def _pattern_for(text: str) -> re.Pattern:

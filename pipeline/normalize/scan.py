@@ -51,8 +51,11 @@ def lines_containing(lines: list[str], strings: Iterable[str], text: str) -> lis
 def convert_whole(lines: list[str], text: str, convert: Callable[[str], str]) -> tuple[list[str], str]:
     """``convert`` applied to ``text`` ("\\n".join(lines)) in one call: the converted lines and their
     joined text. Line by line instead when a line held a newline of its own and the split would not
-    line up."""
+    line up. A text the call left as it was (a Simplified one) is not split: the lines come back as a
+    copy the caller may change."""
     converted = convert(text)
+    if converted == text:
+        return list(lines), text
     out = converted.split("\n")
     if len(out) == len(lines):
         return out, converted
