@@ -147,3 +147,28 @@ def test_a_line_is_read_for_markup_only_where_markup_could_be(line, may):
     from pipeline.normalize.html_remnants import may_hold_markup
 
     assert may_hold_markup(line) is may
+
+
+@pytest.mark.parametrize("line", ["若a>b>0，则1/a<1/b；反之若1/a>1/b，则a<b。", "dir /b>list.txt", "del *.tmp /s>nul"])
+def test_a_slash_before_a_tag_name_after_ascii_is_no_remnant(line):
+    """A remnant that lost its '<' follows a Chinese character, a mark the byte damage leaves or a
+    line's start (``海口/p>``, ``???/p>``); after a digit, a letter or a space it is math or a command."""
+    from pipeline.normalize import normalize_lines
+
+    assert normalize_lines([line, "重点</strong>城市"])[0][0] == line
+
+
+def test_a_type_parameter_is_no_tag_even_on_a_page():
+    from pipeline.normalize import normalize_lines
+
+    lines = ["Rust 中 Option<S> 表示可能为空的值，List<A> 是列表", "重点</strong>城市"]
+    assert normalize_lines(lines)[0] == [lines[0], "重点城市"]
+
+
+def test_a_closing_tag_with_spaces_on_both_sides_is_named_not_left():
+    """``以 </p> 结束`` names the tag; ``海口</p> |`` is a page's cell (the tag against the text it closes)."""
+    from pipeline.normalize import normalize_lines
+
+    prose = ["在 HTML 中，段落以 <p> 开始，以 </p> 结束。"]
+    assert normalize_lines(prose)[0] == prose
+    assert normalize_lines(["| 海口</p> | 0.782 |"])[0] == ["| 海口 | 0.782 |"]

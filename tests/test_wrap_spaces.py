@@ -91,3 +91,18 @@ def test_wrapping_is_decided_per_document():
     single = WRAPPED[:1]
     assert not evidence(single, single[0]).shows  # one wrap is a slip as far as anyone can tell
     assert evidence(["没有空格的一行"], "没有空格的一行") is None
+
+
+def test_letter_spaced_references_are_no_line_wraps():
+    """Legal text spaces its article numbers (本条例第 四 条规定) and forms space names to a width (王 明):
+    spaces beside a character that has a space on its other side too are letter-spacing, so they are no
+    evidence of line wraps, and a keyword list (主题词) keeps its spaces."""
+    from pipeline.normalize import normalize_lines
+
+    lines = [f"第 {n} 条　违反本条例第 {m} 条规定的，由县级以上人民政府有关部门依照本条例第 {n} 条的规定责令改正。"
+             for n, m in zip("一二三四五六七八九十", "四五六七八九十一二三")]
+    lines += ["联系人：王 明　电话：010-12345678", "主题词：行政 法规 条例 环境 保护 人民 政府 依法 治国"]
+    fixed, records = normalize_lines(lines)
+    assert fixed == lines
+    decision, = [r for r in records if r.kind == "evidence"]
+    assert decision.reason.startswith("wrap_space: 0 of ") and "not applied" in decision.reason

@@ -34,9 +34,13 @@ _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
 _TAGS = rf"(?:{_BLOCK}|{'|'.join(sorted(_INLINE, key=len, reverse=True))})"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
 _ATTRIBUTES = r"""(?:\s+[A-Za-z][\w:-]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))?)*\s*/?"""
-# A run of whole tags, remnants that lost their '<' ('/p>', not after a letter, so 'a/b>' is left
-# alone) and comments. The lookahead first lets the engine pass over what cannot start one quickly.
-_TAG = re.compile(rf"(?=[</])(?:</?{_TAGS}\b{_ATTRIBUTES}>|(?<![A-Za-z])/{_TAGS}>|<!--.*?-->)+", re.IGNORECASE)
+# A run of whole tags, remnants that lost their '<' ('/p>' at a line's start, after a Chinese character or
+# a mark the byte damage leaves, so 'a/b>', '1/a>1/b' and 'dir /b>list' are left alone) and comments. The lookahead first
+# lets the engine pass over what cannot start one quickly.
+_TAG = re.compile(rf"(?=[</])(?:</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^\x00-\x7f])|(?<=[!(),:;?])|^)/{_TAGS}>"
+                  r"|<!--.*?-->)+", re.IGNORECASE)
+# A type parameter (Option<S>, List<A>): one letter in brackets right after a name is no tag.
+_TYPE_PARAMETER = re.compile(r"<[A-Za-z]>")
 _TAG_NAME = re.compile(rf"(?<![!\w-])/?({_TAGS})\b", re.IGNORECASE)
 # A remnant such as 'br style="…"/>': tried only on lines with an attribute, since a pattern that may
 # start at any letter is slow on long lines.
@@ -101,8 +105,8 @@ def repair_document(lines: list[str], indexes: list[int], read: list[str], text:
     summary = (f"{len(changes)} tag(s), tag remnant(s) or entit(y/ies) outside code, on "
                f"{len({r.line for r in changes})} line(s); {kept} inside code spans or blocks, kept as text")
     if first is not None and not any(_left_by_markup(r, lines[r.line - first_line]) for r in changes):
-        summary += ("; none is a closing tag, a tag that lost its '<' or markup set between two characters, "
-                    "as a page's markup is: tags and entities the text names (<p> 标签表示段落), kept")
+        summary += ("; none is a tag that lost its '<' or markup set between two characters, as a page's "
+                    "markup is: tags and entities the text names (<p> 标签表示段落), kept")
         return lines, [], Evidence("html_remnant", False, summary, first.line - first_line, first.column - 1,
                                    first.before)
     if first is None:
@@ -113,16 +117,18 @@ def repair_document(lines: list[str], indexes: list[int], read: list[str], text:
 
 
 def _left_by_markup(change: Repair, line: str) -> bool:
-    """Whether a change undoes what only a page's markup leaves: a closing tag, a comment, a tag that
-    lost its '<' (``/p>``, ``br style="…"/>``), or a tag or entity set between two characters with no
-    space (``重点</strong>城市``, ``城市&nbsp;数字``; a line's start or end counts as a character). A tag
-    or entity with a space beside it may be one the text names: ``在 HTML 中，<p> 标签表示段落``."""
+    """Whether a change undoes what only a page's markup leaves: a tag that lost its '<' (``/p>``,
+    ``br style="…"/>``), a closing tag or comment against the text beside it (``海口</p> |``), or a tag
+    or entity set between two characters with no space (``重点<strong>城市``, ``城市&nbsp;数字``; a
+    line's start or end counts as a character). Markup with spaces on both sides may be what the text
+    names: ``在 HTML 中，<p> 标签表示段落，以 </p> 结束``."""
     markup = change.before
-    if "</" in markup or "<!--" in markup or not markup.startswith(("<", "&")):
+    if not markup.startswith(("<", "&")):
         return True
     start = change.column - 1
-    beside = line[start - 1:start] if start else "x", line[start + len(markup):start + len(markup) + 1] or "x"
-    return all(char.strip() for char in beside)
+    beside = [bool(char.strip()) for char in (line[start - 1:start] if start else "x",
+                                              line[start + len(markup):start + len(markup) + 1] or "x")]
+    return any(beside) if "</" in markup or "<!--" in markup else all(beside)
 
 
 def _holds_fence(text: str) -> bool:
@@ -190,6 +196,8 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
     def tag(match: re.Match) -> str:
         after = text[match.end():match.end() + 1]
         before = text[match.start() - 1:match.start()] if match.start() else ""
+        if _TYPE_PARAMETER.fullmatch(match.group(0)) and before.isascii() and before.isalnum():
+            return match.group(0)
         spaced = not after.strip() or not before.strip()
         text_level = {name.lower() for name in _TAG_NAME.findall(match.group(0))} <= _INLINE
         replacement = "" if spaced or text_level or not text[match.end():].strip() else " "

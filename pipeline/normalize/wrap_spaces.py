@@ -36,6 +36,7 @@ _CONFIDENCE = 0.9  # a judgement of word frequencies, not a rule of the mechanis
 _RUNNING_TEXT = 20  # characters beyond ASCII (Han, CJK marks) in a line of running text, where a wrap can fall
 _MIN_INSIDE = 3  # spaces inside words in running text: one or two are typing slips
 _MIN_SHARE = 0.25  # of the spaces in running text (wraps fall inside words about half the time)
+_LIST_GAPS, _LIST_SPACING = 3, 8  # a line with this many spaces, one per this many characters, lists words
 _MIN_RATE = 1e-4  # spaces inside words per character of the document (one slip in a long classic is none)
 
 
@@ -75,7 +76,7 @@ def evidence(lines: list[str], text: str, made: Callable[[int, int], bool] | Non
         gaps = [gap.start() for gap in GAP.finditer(line) if not (made and made(index, gap.start()))]
         if gaps and first is None:
             first = (index, gaps[0] - 1, line[gaps[0] - 1:gaps[0] + 2])
-        if not gaps or len(line) - len(line.encode("ascii", "ignore")) < _RUNNING_TEXT:
+        if not gaps or _non_ascii(line) < _RUNNING_TEXT or _spaced_line(line, gaps):
             continue
         joined = {space for space, _ in _joined(line)[1]}
         for space in gaps:
@@ -89,9 +90,25 @@ def evidence(lines: list[str], text: str, made: Callable[[int, int], bool] | Non
                     f"fall inside a word ({len(text)} characters)", *first)
 
 
+def _non_ascii(line: str) -> int:
+    return len(line) - len(line.encode("ascii", "ignore"))
+
+
+def _spaced_line(line: str, gaps: list[int]) -> bool:
+    """Whether spaces separate the line's words throughout (a keyword list, ``主题词：行政 法规 环境 保护``;
+    spaced verse): three or more between words of two characters or more, one per eight characters or
+    closer. A wrap puts one or two spaces in a line of running text; letter-spacing (``深 圳 市``) is
+    not counted."""
+    between_words = sum(not _spaced_out(line, gap) for gap in gaps)
+    return between_words >= _LIST_GAPS and between_words * _LIST_SPACING > _non_ascii(line)
+
+
 def _spaced_out(line: str, space: int) -> bool:
-    """Whether the space stands between two single characters (``索 引 号``, ``“台 中”``)."""
-    return not (_is_han(line, space - 2) or _is_han(line, space + 2))
+    """Whether the space is letter-spacing: it stands between two single characters (``索 引 号``,
+    ``“台 中”``), or beside a character with a space on its other side too (``本条例第 四 条规定``,
+    ``联系人：王 明　电话``). A line wrap puts one space inside running text."""
+    return (not (_is_han(line, space - 2) or _is_han(line, space + 2))
+            or any(0 <= i < len(line) and line[i].isspace() for i in (space - 2, space + 2)))
 
 
 def _is_han(line: str, i: int) -> bool:
@@ -108,6 +125,8 @@ def join_lines(lines: list[str], text: str, first_line: int = 1, made: Callable[
     repairs: list[Repair] = []
     for index in gaps_at if gaps_at is not None else lines_matching(lines, GAP, text):
         fixed, inside = _joined(lines[index])
+        if inside and _spaced_line(lines[index], [gap.start() for gap in GAP.finditer(lines[index])]):
+            continue
         if made and any(made(index, space) for space, _ in inside):
             inside = tuple((space, word) for space, word in inside if not made(index, space))
             fixed = _without(lines[index], [space for space, _ in inside])
