@@ -195,7 +195,8 @@ def test_a_converters_annotations_go_and_the_decision_is_recorded_once():
     assert fixed == ["城市发展与区域", "数据中心"]
     decisions = [r for r in records if r.kind == "evidence"]
     assert [(r.line, r.column, r.before) for r in decisions] == [(1, 4, "(fā)")]
-    assert decisions[0].reason.endswith("4 are in half-width brackets and 4 are one syllable; applied")
+    assert decisions[0].reason.endswith("4 are in half-width brackets and 4 are one syllable; 0 of the 4 "
+                                        "characters annotated are given more than one reading; applied")
     assert decisions[0].count == 0
 
 
@@ -207,8 +208,19 @@ def test_a_glossarys_word_readings_are_not_a_converters_annotations():
     fixed, records = normalize_lines(lines)
     assert fixed == ["电脑(diànnǎo)、学习(xuéxí)、飞机(fēijī)", "机场(jīchǎng)、医院(yīyuàn)、开关(kāiguān)"]
     decision, = [r for r in records if r.kind == "evidence"]
-    assert decision.reason.endswith("6 are in half-width brackets and 0 are one syllable; not applied: "
-                                    "the document does not show the damage")
+    assert "6 are in half-width brackets and 0 are one syllable;" in decision.reason
+    assert decision.reason.endswith("not applied: the document does not show the damage")
+
+
+def test_a_lessons_readings_of_one_character_are_not_a_converters_annotations():
+    """A converter gives a character its one reading wherever it annotates it (no character of the real
+    damaged pages has two); a lesson on characters read two ways gives 還 hái and huán."""
+    lines = ["第一組：還(hái)是的還，還(huán)書的還。", "第二組：長(cháng)短的長，長(zhǎng)大的長。",
+             "第三組：樂(yuè)器的樂，快樂(lè)的樂。", "第四組：重(zhòng)量的重，重(chóng)複的重。"]
+    fixed, records = normalize_lines(lines)
+    assert fixed[0] == "第一组：还(hái)是的还，还(huán)书的还。"
+    decision, = [r for r in records if r.kind == "evidence"]
+    assert "4 of the 4 characters annotated are given more than one reading; not applied" in decision.reason
 
 
 def test_an_annotation_cut_off_at_the_end_of_a_damaged_page_goes():

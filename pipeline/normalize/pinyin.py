@@ -14,7 +14,8 @@ reposts' damage looks different as a whole: a converter from Simplified to Tradi
 characters it changed (發(fā), 數(shù), 區(qū)), one syllable each, glued in half-width brackets. So the stage
 removes annotations only from a document that shows that (:func:`evidence`): nearly all of its annotations
 sit on characters the Traditional-to-Simplified conversion changes, nearly all are in half-width brackets,
-and nearly all are one syllable (a glossary's ``電腦(diànnǎo)`` reads a word, as a person writes it).
+nearly all are one syllable (a glossary's ``電腦(diànnǎo)`` reads a word, as a person writes it), and
+nearly every character annotated is given one reading (a lesson gives 還 hái and huán).
 """
 
 from __future__ import annotations
@@ -231,6 +232,7 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
     if pairs is None:
         pairs = set(_pairs(parts))
     total = changed = glued = single = 0
+    readings_given: dict[str, set[str]] = {}  # character -> the readings its annotations give
     for found, char in pairs:
         for one in _ONE_ANNOTATION.findall(found):
             if _is_pinyin(one, char):
@@ -238,6 +240,7 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
                 changed += to_simplified(char) != char
                 glued += one[0] == "("
                 single += _bare(one[1:-1]) in syllables()
+                readings_given.setdefault(char, set()).add(one[1:-1])
     if not total:
         return None
     offset = 0
@@ -250,10 +253,13 @@ def evidence(lines: list[str], text: str, parts: list[str] | None = None,
     column = offset - text.rfind("\n", 0, offset) - 1
     first = next(one for one in _ONE_ANNOTATION.findall(parts[i]) if _is_pinyin(one, parts[i - 1][-1]))
     column += parts[i].index(first)
-    shows = min(changed, glued, single) >= _CONVERTER_SHARE * total
+    several = sum(len(given) > 1 for given in readings_given.values())
+    shows = (min(changed, glued, single) >= _CONVERTER_SHARE * total
+             and several <= (1 - _CONVERTER_SHARE) * len(readings_given))
     return Evidence("pinyin", shows, f"{len(parts) // 2} bracketed run(s) after a character; of the {total} "
                     f"distinct pinyin annotations, {changed} sit on characters the Traditional-to-Simplified "
-                    f"conversion changes, {glued} are in half-width brackets and {single} are one syllable",
+                    f"conversion changes, {glued} are in half-width brackets and {single} are one syllable; "
+                    f"{several} of the {len(readings_given)} characters annotated are given more than one reading",
                     index, column, first)
 
 
