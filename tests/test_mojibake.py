@@ -82,3 +82,26 @@ def test_clean_text_is_left_alone(line):
     fixed, records = normalize_lines([line], explain=True)
     assert fixed == [to_simplified(line)]
     assert not [r for r in records if r.kind.startswith("mojibake") or r.kind == "evidence"]
+
+
+def test_mojibake_shown_beside_its_reading_is_an_example():
+    """A text about mojibake shows the garbled form beside what it means; undoing it would leave
+    ``代码大全 → 代码大全``. A run whose reading stands on the same line is left as written."""
+    from pipeline.normalize import normalize_lines
+
+    lines = ["常见的乱码：", "浠ｇ爜澶у叏 → 代码大全", "网页上常见的“ç®€ä½“ä¸­æ–‡”，其实就是“简体中文”的字节"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == lines
+    assert not [r for r in records if r.kind.startswith("mojibake")]
+
+
+def test_one_run_that_reads_back_only_in_part_shows_no_damage():
+    """An emoticon (ง •_•)ง reads in part as UTF-8 shown as Big5; where no run comes back whole, one
+    such run is chance: nothing is flagged or frozen."""
+    from pipeline.normalize import normalize_lines
+
+    lines = ["[20:09] 小李: 成交!(ง •_•)ง", "[20:10] 小王: 好的，明天見"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == ["[20:09] 小李: 成交!(ง •_•)ง", "[20:10] 小王: 好的，明天见"]
+    decision, = [r for r in records if r.kind == "evidence"]
+    assert decision.reason.endswith("1 more in part; not applied: the document does not show the damage")

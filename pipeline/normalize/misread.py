@@ -12,8 +12,9 @@ better tool can still undo it; converted, no one could.
 A run is undone only when the result is fluent and the run is not (for Chinese,
 :func:`pipeline.normalize.commonness.commonness`, the measure the encoding detection uses; ftfy's own for Latin
 text), and a document shows the damage when at least a third of its runs that read as garbled come
-back fluent. Clean text is judged on its first runs: a
-document whose first few hundred runs hold no misread one is left alone without reading the rest.
+back fluent (or in part: two at least, where none comes back whole). A run whose reading is written on
+its own line is an example a text about mojibake gives, and stays. Clean text is judged on its first
+runs: a document whose first few hundred runs hold no misread one is left alone without reading the rest.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, product
+from os.path import commonprefix
 
 from pipeline.model import Repair
 from pipeline.normalize.commonness import commonness
@@ -37,6 +39,7 @@ FLUENT = 0.8  # commonness of a run come back: everyday characters (right decode
 _GARBLED = 0.5  # and of the run as read: mostly rare characters
 _SHARE = 1 / 3  # of the garbled runs that come back, for a document to show the damage
 _SAMPLE = 500  # runs read before a document with no misread one is left alone
+_MIN_PARTLY = 2  # runs that come back only in part, where none comes back whole: one is an emoticon's chance
 _LOST_PER_CHAR = 2  # bytes a decoder dropped from one character that a search may restore
 _COMMON_SINGLE = 2.5  # log10 of how often jieba's dictionary has seen a restored character, at least
 _MARGIN = 0.5  # a restored character makes the words around it three times likelier than the next reading
@@ -95,13 +98,16 @@ def repair_document(lines: list[str], text: str, first_line: int,
                     verdicts[family.garbled] = family.garbled(run, simplified)
                 if not verdicts[family.garbled]:
                     continue
-                garbled[family] += 1
                 undone = family.undo(run)
+                place = line_of(match.start())
+                if undone is not None and _shown_beside(run, undone[0], lines[place[0]]):
+                    break
+                garbled[family] += 1
                 if undone is not None and family.fluent(undone[0]):
-                    found[line_of(match.start())] = (family, run, *undone)
+                    found[place] = (family, run, *undone)
                     break
                 if family.partly(run):
-                    partly[line_of(match.start())] = (family, run)
+                    partly[place] = (family, run)
                     break
     decisions = []
     shown = set()
@@ -112,7 +118,7 @@ def repair_document(lines: list[str], text: str, first_line: int,
             continue
         index, column = min(back + part)
         run = found[(index, column)][1] if (index, column) in found else partly[(index, column)][1]
-        shows = len(back) + len(part) >= _SHARE * garbled[family]
+        shows = len(back) + len(part) >= _SHARE * garbled[family] and (back or len(part) >= _MIN_PARTLY)
         shown.update([family] if shows else [])
         decisions.append(Evidence(family.kind, shows, f"{len(back)} of {garbled[family]} runs of garbled text come "
                                   f"back as fluent text when read as UTF-8 shown as {family.shown_as}, {len(part)} "
@@ -131,6 +137,15 @@ def repair_document(lines: list[str], text: str, first_line: int,
             repairs.append(Repair(family.kind, first_line + index, column + 1, run, fixed, 1.0,
                                   f"UTF-8 text shown as {family.shown_as} undone ({how})"))
     return out, "\n".join(out), sorted(repairs, key=lambda r: (r.line, r.column)), decisions
+
+
+def _shown_beside(run: str, fixed: str, line: str) -> bool:
+    """Whether what undoing ``run`` changes is written as such on its line: an example a text about
+    mojibake gives beside its reading (``浠ｇ爜澶у叏 → 代码大全``, ``“ç®€ä½“ä¸­æ–‡”就是“简体中文”``)."""
+    start = len(commonprefix([run, fixed]))
+    end = len(commonprefix([run[start:][::-1], fixed[start:][::-1]]))
+    reading = fixed[start:len(fixed) - end]
+    return bool(reading) and reading in line
 
 
 def _with_simplified(matches: list[re.Match]):
