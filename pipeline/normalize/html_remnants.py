@@ -5,12 +5,13 @@ A run of tags becomes a space when it holds a block element's tag that separated
 ``</td><td>``), and nothing when its tags are all text-level ones (``<strong>重点</strong>城市`` is
 重点城市), at a line's end, or next to a space; a comment goes; an entity becomes its character, an
 invisible one (``&#8203;``, ``&shy;``) nothing. Only tag names of HTML's text-level and block elements
-are touched, so prose such as ``a/b>c`` or ``x < y`` stays as it is.
+are touched, so prose such as ``a/b>c``, ``1/a>1/b`` or ``x < y`` stays as it is, and so does a type
+parameter (``Option<S>``).
 
 A tag inside a markdown code span (```<table>```) or a fenced code block is text someone wrote about
-markup, and stays; so does every tag and entity of a document that shows no page markup (no closing
-tag, no remnant, nothing set between two characters without a space: ``在 HTML 中，<p> 标签表示段落``
-names a tag). So does a span the byte-damage repair flagged (it is frozen), and a tag or entity
+markup, and stays; so does every tag and entity of a document that shows no page markup (no remnant,
+no closing tag against the text it closes, nothing set between two characters without a space:
+``在 HTML 中，<p> 标签表示段落，以 </p> 结束`` names tags). So does a span the byte-damage repair flagged (it is frozen), and a tag or entity
 whose removal would touch a ``?`` and one of the marks of the mirrors' byte damage (``?:/a>?`` would
 become ``?:?``): that repair reads only damage the page as read holds, so no later pass finds a new one.
 """

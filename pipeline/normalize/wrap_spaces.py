@@ -10,7 +10,9 @@ Authors put spaces between characters on purpose too: a poem's title and its num
 a lyric's half-lines, a label spaced out (``索 引 号``), a sentence about a split (``“台 中”``). So the
 repair runs only on a document that shows wrapping (:func:`evidence`): a wrap falls in the flow of long
 lines, wherever the line width ends, so about as often inside a word as between two; an author's space
-sits between the units of short lines, or between single spaced-out characters.
+sits between the units of short lines, or between single spaced-out characters (``本条例第 四 条``). A
+line whose spaces separate its words throughout (a keyword list, ``主题词：行政 法规 环境 保护``) keeps
+them even where the document wraps: a wrap puts one or two spaces in a line.
 """
 
 from __future__ import annotations
