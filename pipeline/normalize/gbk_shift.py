@@ -679,8 +679,9 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool, drops: bool) ->
 def _reads_as_text(text: str, start: int, end: int, lexicon) -> bool:
     """Whether the Han characters of text[start:end] read as text where they stand: it holds some, and
     words around them explain at least half. Shifted bytes decode out of step into characters no word
-    explains (``?shù)某鞘兄悄芑芾怼按竽X``), private-use characters and symbols; ``怎麼會這樣??難過`` and ``真的吗?!对啊`` are question marks
-    people write before words, and neither read nor flagged (a flag would also keep 難 unconverted)."""
+    explains (``?shù)某鞘兄悄芑芾怼按竽X``), private-use characters and symbols; ``怎麼會這樣??難過``
+    and ``真的吗?!对啊`` are question marks people write before words, and neither read nor flagged (a
+    flag would also keep 難 unconverted)."""
     span = text[start:end]
     if any(char > "\x7f" and not CJK.match(char) and char not in COMMON_PUNCTUATION for char in span):
         return False  # a private-use character, a full-width letter, a symbol (⒈): what shifted bytes give

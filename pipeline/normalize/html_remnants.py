@@ -11,8 +11,8 @@ parameter (``Option<S>``).
 A tag inside a markdown code span (```<table>```) or a fenced code block is text someone wrote about
 markup, and stays; so does every tag and entity of a document that shows no page markup (no remnant,
 no closing tag against the text it closes, nothing set between two characters without a space:
-``在 HTML 中，<p> 标签表示段落，以 </p> 结束`` names tags). So does a span the byte-damage repair flagged (it is frozen), and a tag or entity
-whose removal would touch a ``?`` and one of the marks of the mirrors' byte damage (``?:/a>?`` would
+``在 HTML 中，<p> 标签表示段落，以 </p> 结束`` names tags). So does a span the byte-damage repair
+flagged (it is frozen), and a tag or entity whose removal would touch a ``?`` and one of the marks of the mirrors' byte damage (``?:/a>?`` would
 become ``?:?``): that repair reads only damage the page as read holds, so no later pass finds a new one.
 """
 
@@ -35,9 +35,9 @@ _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
 _TAGS = rf"(?:{_BLOCK}|{'|'.join(sorted(_INLINE, key=len, reverse=True))})"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
 _ATTRIBUTES = r"""(?:\s+[A-Za-z][\w:-]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))?)*\s*/?"""
-# A run of whole tags, remnants that lost their '<' ('/p>' at a line's start, after a Chinese character or
-# a mark the byte damage leaves, so 'a/b>', '1/a>1/b' and 'dir /b>list' are left alone) and comments. The lookahead first
-# lets the engine pass over what cannot start one quickly.
+# A run of whole tags, remnants that lost their '<' ('/p>' at a line's start, after a Chinese character
+# or a mark the byte damage leaves, so 'a/b>', '1/a>1/b' and 'dir /b>list' are left alone) and
+# comments. The lookahead first lets the engine pass over what cannot start one quickly.
 _TAG = re.compile(rf"(?=[</])(?:</?{_TAGS}\b{_ATTRIBUTES}>|(?:(?<=[^\x00-\x7f])|(?<=[!(),:;?])|^)/{_TAGS}>"
                   r"|<!--.*?-->)+", re.IGNORECASE)
 # A type parameter (Option<S>, List<A>): one letter in brackets right after a name is no tag.

@@ -11,41 +11,44 @@ from itertools import compress
 
 def lines_matching(lines: list[str], pattern: re.Pattern, text: str | None = None) -> list[int]:
     """Indexes of the lines where ``pattern`` (which never matches a line break) occurs; ``text`` is
-    "\\n".join(lines) when at hand. Once a line is found the search goes on at the next one, so a line
-    with a hundred matches (a poem's spaces, a repost's annotations) costs what a line with one does."""
+    "\\n".join(lines) when at hand."""
     if text is None:
         text = "\n".join(lines)
-    found = []
-    index = position = 0  # the index of the line that starts at ``position``
-    match = pattern.search(text)
-    while match is not None:
-        index += text.count("\n", position, match.start())  # newlines counted in C, from the last line found
-        found.append(index)
-        end = text.find("\n", match.start())
-        if end < 0:
-            break
-        index, position = index + 1, end + 1
-        match = pattern.search(text, max(position, match.end()))
-    return found
+
+    def next_at(position: int) -> int:
+        match = pattern.search(text, position)
+        return -1 if match is None else match.start()
+
+    return _lines_holding(text, next_at)
 
 
 def lines_containing(lines: list[str], strings: Iterable[str], text: str) -> list[int]:
     """Indexes of the lines holding any of ``strings`` (none of which holds a line break): each looked
     for with ``str.find``, which scans many times faster than the regular expression engine (a
-    character class over a long text, or even one literal character), one search per line holding it."""
+    character class over a long text, or even one literal character)."""
     found: set[int] = set()
     for string in strings:
-        position = text.find(string)
-        index = start = 0  # the index of the line that starts at ``start``
-        while position >= 0:
-            index += text.count("\n", start, position)
-            found.add(index)
-            end = text.find("\n", position)
-            if end < 0:
-                break
-            index, start = index + 1, end + 1
-            position = text.find(string, start)
+        found.update(_lines_holding(text, lambda position, string=string: text.find(string, position)))
     return sorted(found)
+
+
+def _lines_holding(text: str, next_at: Callable[[int], int]) -> list[int]:
+    """Indexes of the lines of ``text`` where ``next_at(position)`` (the offset of the next occurrence
+    at or after ``position``, -1 when there is none) finds something. Once a line is found the search
+    goes on at the next one, so a line with a hundred occurrences (a poem's spaces, a repost's
+    annotations) costs what a line with one does; newlines are counted in C from the last line found."""
+    found = []
+    index = start = 0  # the index of the line that starts at ``start``
+    position = next_at(0)
+    while position >= 0:
+        index += text.count("\n", start, position)
+        found.append(index)
+        end = text.find("\n", position)
+        if end < 0:
+            break
+        index, start = index + 1, end + 1
+        position = next_at(start)
+    return found
 
 
 def convert_whole(lines: list[str], text: str, convert: Callable[[str], str]) -> tuple[list[str], str]:
