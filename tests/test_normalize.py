@@ -130,6 +130,16 @@ def test_a_character_opencc_would_convert_twice_is_converted_once_for_all():
     assert once == ["苎麻"] and normalize_lines(once)[0] == once
 
 
+def test_a_long_text_is_converted_in_pieces_as_it_would_be_whole(monkeypatch):
+    """OpenCC converts a long text in pieces that end at line breaks: a phrase (乾隆 stays, 乾 alone is
+    干) converts as in one call, and no line is cut or doubled."""
+    lines = ["乾隆年間，乾燥的發展", "憑藉", "", "於是反覆思量"] * 3
+    whole = script.to_simplified("\n".join(lines))
+    monkeypatch.setattr(script, "_PIECE", 4)
+    assert script.to_simplified("\n".join(lines)) == whole
+    assert whole.split("\n")[:4] == ["乾隆年间，干燥的发展", "凭借", "", "于是反复思量"]
+
+
 def test_every_repair_points_into_the_line_as_read():
     """Columns are where the text was in the input line, whatever earlier repairs removed before it; a
     script run that a removed annotation cut in two is two repairs."""
@@ -232,6 +242,10 @@ def test_an_annotation_cut_off_at_the_end_of_a_damaged_page_goes():
     cut = [r for r in records if r.kind == "pinyin" and r.line == 2]
     assert [(r.column, r.before) for r in cut] == [(13, "(q")]
     assert normalize_lines(["智慧園區(q", "寫(xiě)作(x"])[0] == ["智慧园区", "写作(x"]  # 作 is zuò
+    lines = ["智慧園區(qū)與智慧小鎮(zhèn)並行發(fā)展", "以經(jīng)貿園區(q"]  # a whole annotation before it
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed[1] == "以经贸园区" and replay(lines, records) == fixed
+    assert [(r.column, r.before) for r in records if r.kind == "pinyin" and r.line == 2] == [(3, "(jīng)"), (12, "(q")]
 
 
 def test_an_annotation_is_judged_alike_before_and_after_the_script_stage():

@@ -205,8 +205,8 @@ def stage(given: Given) -> Done:
     found = evidence(lines, text, parts, pairs)
     if found is None or not found.shows:
         return Done(lines, evidence=[found] if found else [])
-    cut = _cut_off(lines, text, first_line)
     out, out_text, repairs = remove_annotations(lines, text, first_line, given.explain, parts, pairs)
+    cut = _cut_off(lines, out, out_text, first_line)
     if cut:
         out, out_text = _without_cut_off(out, cut, first_line)
     one_by_one = None
@@ -267,18 +267,20 @@ def _pattern_for(text: str) -> re.Pattern:
     return _ANNOTATION if "（" in text else _HALF_WIDTH_ANNOTATION
 
 
-def _cut_off(lines: list[str], text: str, first_line: int) -> list[Repair]:
+def _cut_off(lines: list[str], out: list[str], text: str, first_line: int) -> list[Repair]:
     """Annotations cut off at a line's end (``園區(q``): the bracket and the letters after a character
-    they begin a reading of, at their columns in ``lines``."""
+    they begin a reading of, found in ``out`` (the lines without their whole annotations, ``text``
+    joined: they hold few brackets to look at) and placed at their columns in ``lines``."""
     repairs = []
     for opening, pattern in _CUT_OFF.items():
         if opening in text:
-            for index in lines_matching(lines, pattern, text):
-                line = lines[index]
+            for index in lines_matching(out, pattern, text):
+                line = out[index]
                 start = line.rindex(opening)
                 head, char = _bare(line[start + 1:]), line[start - 1:start]
                 if char and any(reading.startswith(head) for reading in _readings_of(char)):
-                    repairs.append(Repair("pinyin", first_line + index, start + 1, line[start:], "", 1.0,
+                    column = len(lines[index]) - (len(line) - start) + 1
+                    repairs.append(Repair("pinyin", first_line + index, column, line[start:], "", 1.0,
                                           f"pinyin annotation of '{char}' cut off at the line's end removed"))
     return repairs
 

@@ -43,7 +43,26 @@ def to_simplified(text: str) -> str:
 def _t2s(text: str) -> str:
     """OpenCC's t2s, finished: a few characters it maps to one it would change again (薴 → 苧 → 苎) go
     straight to the last, so converting converted text changes nothing."""
-    return _replace_chars(_converter().convert(text), _second_conversions())
+    return _replace_chars(_converted(text), _second_conversions())
+
+
+_PIECE = 1 << 20  # characters: OpenCC converts 20 MB about a tenth faster in pieces of this size
+
+
+def _converted(text: str) -> str:
+    """OpenCC's t2s of ``text``, a long text in pieces that end at a line break (no phrase spans one,
+    so the result is the same; the working memory of a piece stays small)."""
+    convert = _converter().convert
+    if len(text) <= _PIECE:
+        return convert(text)
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _PIECE)
+        end = len(text) if end < 0 else end + 1
+        pieces.append(convert(text[start:end]))
+        start = end
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=1)
