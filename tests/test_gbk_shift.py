@@ -384,6 +384,20 @@ def test_question_marks_people_write_before_words_are_no_damage():
     assert [r for r in records if r.kind == "gbk_shift"] == []
 
 
+def test_question_marks_inside_a_phrase_are_no_damage():
+    """An emoji a GBK or Big5 file could not hold comes out as '??', inside a phrase too: the characters
+    after it are in step, so the text as written reads far better than any reading of shifted bytes (原來
+    這??麼簡單 once became 原来这。开赛N简单); it stays, in a page that shows the damage flagged."""
+    from pipeline.normalize import normalize_lines
+
+    lines = ["小美: 原來這??麼簡單", "阿明: 你們先??點餐好了!"]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == ["小美: 原来这??么简单", "阿明: 你们先??点餐好了!"]
+    assert [r for r in records if r.kind == "gbk_shift"] == []
+    kept, found = repair("原來這??麼簡單", 1, evidence=True)
+    assert kept == "原來這??麼簡單" and [r.reason.split(":")[0] for r in found] == ["flagged, left as is"]
+
+
 def test_a_garbled_span_is_flagged_in_a_page_that_shows_no_other_damage():
     """Where the characters after the marks are garbage no word explains (a span of shifted bytes no
     reading clears), the span is flagged and kept as read though nothing else on the page reads back."""

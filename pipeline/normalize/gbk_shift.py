@@ -665,6 +665,12 @@ def _repair_spans(text: str, line: int, lexicon, evidence: bool, drops: bool) ->
             repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0, "flagged, left as is: " + reason))
             continue
         reading, margin = chosen[:2]
+        if _written_reads_better(text, span, reading, left, lexicon):
+            examined = span.end
+            if evidence:
+                repairs.append(Repair("gbk_shift", line, span.start + 1, before, before, 0.0,
+                                      f"flagged, left as is: the text as written reads better than {reading!r}"))
+            continue
         out.append(text[position:span.start])
         out.append(reading)
         left.feed(reading)
@@ -687,6 +693,24 @@ def _reads_as_text(text: str, start: int, end: int, lexicon) -> bool:
         return False  # a private-use character, a full-width letter, a symbol (⒈): what shifted bytes give
     han = [i for i in range(start, end) if CJK.match(text[i])]
     return bool(han) and 2 * len(lexicon.unexplained(text, han)) <= len(han)
+
+
+_MARKS_WRITTEN = re.compile("[!(),:;?]")
+
+
+def _written_reads_better(text: str, span: Span, reading: str, left: _Left, lexicon) -> bool:
+    """Whether the span read as a person wrote it, its marks aside, is likelier prose than ``reading``:
+    a question mark typed between words, or an emoji a GBK or Big5 file could not hold (原來這??麼簡單:
+    這麼 is a word across it), leaves the characters after it in step, where shifted bytes read one
+    byte off into characters that make no words (的?:某鞘兄悄). The text as written wins when it is
+    MARGIN likelier, as a reading must be to beat the next; a span of marks alone (``?!?`` at a
+    line's end, read only on a page that shows the damage) holds nothing written to weigh."""
+    written = _MARKS_WRITTEN.sub("", text[span.start:span.end])
+    if not written:
+        return False
+    prefix, suffix, _, _ = _context(left, text[span.end:], lexicon)
+    read = _MARKS_WRITTEN.sub("", reading)  # an annotation's restored '(' weighs as little as the marks written
+    return lexicon.likelihood(prefix + written + suffix) - lexicon.likelihood(prefix + read + suffix) >= MARGIN
 
 
 def _in_chinese(text: str, start: int, end: int) -> bool:
