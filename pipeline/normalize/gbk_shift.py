@@ -695,7 +695,7 @@ def _reads_as_text(text: str, start: int, end: int, lexicon) -> bool:
     return bool(han) and 2 * len(lexicon.unexplained(text, han)) <= len(han)
 
 
-_MARKS_WRITTEN = re.compile("[!(),:;?]")
+_MARKS_WRITTEN = re.compile(f"[{re.escape(''.join(PUNCT_BYTE))}]")  # the marks the shift writes, as people write them
 
 
 def _written_reads_better(text: str, span: Span, reading: str, left: _Left, lexicon) -> bool:

@@ -53,8 +53,6 @@ def _converted(text: str) -> str:
     """OpenCC's t2s of ``text``, a long text in pieces that end at a line break (no phrase spans one,
     so the result is the same; the working memory of a piece stays small)."""
     convert = _converter().convert
-    if len(text) <= _PIECE:
-        return convert(text)
     pieces = []
     start = 0
     while start < len(text):
