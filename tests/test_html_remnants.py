@@ -71,20 +71,45 @@ def test_a_change_made_of_an_earlier_one_is_one_change_of_the_text_as_read(text,
 
 
 def test_a_tag_in_a_code_span_or_block_is_text():
-    """A README that names a tag in a code span or shows markup in a fenced block writes about HTML:
-    those stay, markup outside code goes, and one decision record counts both."""
+    """A text that names a tag in a code span or shows markup in a fenced block writes about HTML:
+    those stay; where a tag lost its '<' (a page's markup, damaged), markup outside code goes, and one
+    decision record counts both."""
     from pipeline.normalize import normalize_lines
 
     lines = ["以前要用`<table>`标签来做排版，现在用`&nbsp;`的人也少了", "```html", "<p>示例</p>", "```",
-             "正文<br>继续"]
+             "正文<br>继续/p>"]
     fixed, records = normalize_lines(lines, explain=True)
     assert fixed == lines[:4] + ["正文 继续"]
-    decision, removed = records
+    decision, *removed = records
     assert (decision.kind, decision.line, decision.before) == ("evidence", 5, "<br>")
-    assert "1 tag(s)" in decision.reason and "4 inside code" in decision.reason and decision.reason.endswith("applied")
-    assert (removed.kind, removed.line, removed.before) == ("html_remnant", 5, "<br>")
+    assert "2 tag(s)" in decision.reason and "4 inside code" in decision.reason and decision.reason.endswith("applied")
+    assert [(r.kind, r.line, r.before) for r in removed] == [("html_remnant", 5, "<br>"), ("html_remnant", 5, "/p>")]
     only_code = normalize_lines(lines[:1], explain=True)
     assert only_code[0] == lines[:1] and "not applied" in only_code[1][0].reason
+
+
+def test_a_markdown_documents_own_html_stays():
+    """Markdown allows raw HTML: a README's centred header, a table cell's line break. Its code spans
+    and links show it is markdown; with no tag that lost its '<', none of its markup is a page's."""
+    from pipeline.normalize import normalize_lines
+
+    readme = ['<p align="center">', '  <img src="logo.png" width="120">', "  <h1>小工具</h1>", "</p>",
+              "| 参数 | 说明 |", "|---|---|", "| `-o` | 输出目录<br>默认为当前目录 |", "详见[文档](docs/usage.md)。"]
+    fixed, records = normalize_lines(readme, explain=True)
+    assert fixed == readme
+    decision, = records
+    assert decision.reason.endswith("the document is markdown (code, links), whose HTML its author wrote, and no "
+                                    "tag lost its '<': kept; not applied: the document does not show the damage")
+    # without markdown of its own, a page's markup; an indented tag standing alone is named, not formatting
+    assert normalize_lines(readme[:4])[0] == ["", readme[1], "  小工具", ""]
+
+
+@pytest.mark.parametrize("text", ["H<sub>2</sub>O 与 SO<sub>4</sub><sup>2-</sup>", "面积 30 m<sup>2</sup>"])
+def test_subscripts_and_superscripts_stay(text):
+    """Without its tags SO<sub>4</sub><sup>2-</sup> reads SO42-, another formula; they carry meaning."""
+    from pipeline.normalize import normalize_lines
+
+    assert normalize_lines([text, "重点</strong>城市"])[0][0] == text
 
 
 @pytest.mark.parametrize("text", ["What?:/a>?", "问?<b>:</b>答", "甲?&#58;乙", "甲&#63;!乙", "?:<br>?"])
@@ -102,7 +127,8 @@ def test_tags_and_entities_a_text_names_stay_unless_the_document_shows_markup():
     """A text about HTML names tags and entities with spaces beside them: none is a closing tag, a tag
     that lost its '<' or markup set between two characters, so the document shows no page markup and
     nothing changes (one decision record says so). One closing tag shows a page's markup: then every
-    tag and entity of the document goes."""
+    tag and entity of the document goes but those standing as words, between spaces or marks (``直接写
+    <p> 不行``, ``要显示 &lt;p&gt; 这几个字``), which a page's markup never is."""
     from pipeline.normalize import normalize_lines
 
     prose = ["在 HTML 中，<p> 标签表示段落，<br> 表示换行。", "输出 &lt; 符号；网页里写作 &amp;lt;。",
@@ -110,11 +136,11 @@ def test_tags_and_entities_a_text_names_stay_unless_the_document_shows_markup():
     fixed, records = normalize_lines(prose, explain=True)
     assert fixed == prose
     decision, = records
-    assert (decision.kind, decision.line, decision.column, decision.before) == ("evidence", 1, 10, "<p>")
-    assert "5 tag(s)" in decision.reason and decision.reason.endswith("not applied: the document does not show the damage")
+    assert (decision.kind, decision.line, decision.column, decision.before) == ("evidence", 2, 18, "&amp;")
+    assert "1 tag(s)" in decision.reason and decision.reason.endswith("not applied: the document does not show the damage")
     page = prose + ["重点</strong>城市"]
     fixed, records = normalize_lines(page, explain=True)
-    assert fixed == ["在 HTML 中， 标签表示段落， 表示换行。", "输出 < 符号；网页里写作 <。", "使用  包裹内容。", "重点城市"]
+    assert fixed == prose[:1] + ["输出 &lt; 符号；网页里写作 &lt;。"] + prose[2:] + ["重点城市"]
     assert records[0].reason.endswith("; applied")
 
 
@@ -129,10 +155,11 @@ def test_markup_set_between_characters_shows_a_page(line):
 def test_fenced_blocks_are_found_wherever_their_fences_stand():
     """A fence starts its line, after at most three spaces, with ``` or ~~~ (four backticks too); a
     line with four spaces or text before the backticks is no fence. Markup inside a block stays; the
-    last block, left open, runs to the end of the document."""
+    last block, left open, runs to the end of the document. (A tag that lost its '<' shows a page's
+    markup, damaged: the markup outside the blocks goes.)"""
     from pipeline.normalize import normalize_lines
 
-    lines = ["正文<br>一", "   ```", "<p>块一</p>", "```", "正文<br>二", "    ```", "<b>不在块中</b>文",
+    lines = ["正文<br>一/p>", "   ```", "<p>块一</p>", "```", "正文<br>二", "    ```", "<b>不在块中</b>文",
              "说明 a```", "~~~~", "<p>块二</p>", "~~~", "````", "<p>未关闭</p>"]
     fixed, _ = normalize_lines(lines)
     assert fixed == ["正文 一", "   ```", "<p>块一</p>", "```", "正文 二", "    ```", "不在块中文", "说明 a```",

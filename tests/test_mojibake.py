@@ -105,3 +105,15 @@ def test_one_run_that_reads_back_only_in_part_shows_no_damage():
     assert fixed == ["[20:09] 小李: 成交!(ง •_•)ง", "[20:10] 小王: 好的，明天见"]
     decision, = [r for r in records if r.kind == "evidence"]
     assert decision.reason.endswith("1 more in part; not applied: the document does not show the damage")
+
+
+def test_mojibake_in_markdown_code_is_an_example_unless_the_text_around_it_is_damaged_too():
+    """A tutorial shows garbled text in its code (a fenced block, a code span) on purpose; where the
+    document's own text shows the same damage, its code was damaged with it and comes back too."""
+    garbled = shown_as("你好世界", "gbk")
+    tutorial = ["# 乱码示例", "```python", f'broken = "{garbled}"', "```", f"也可以写成 `{garbled}` 这样。"]
+    fixed, records = normalize_lines(tutorial, explain=True)
+    assert fixed == tutorial and not [r for r in records if r.kind.startswith("mojibake")]
+    damaged = [f"## {shown_as('示例', 'gbk')}", f"* {shown_as('使用', 'gbk')}`UTF-8`{shown_as('编码', 'gbk')}"] + tutorial[1:]
+    fixed, _ = normalize_lines(damaged)
+    assert fixed == ["## 示例", "* 使用`UTF-8`编码", "```python", 'broken = "你好世界"', "```", "也可以写成 `你好世界` 这样。"]

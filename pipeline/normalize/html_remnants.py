@@ -9,9 +9,13 @@ are touched, so prose such as ``a/b>c``, ``1/a>1/b`` or ``x < y`` stays as it is
 parameter (``Option<S>``).
 
 A tag inside a markdown code span (```<table>```) or a fenced code block is text someone wrote about
-markup, and stays; so does every tag and entity of a document that shows no page markup (no remnant,
-no closing tag against the text it closes, nothing set between two characters without a space:
-``在 HTML 中，<p> 标签表示段落，以 </p> 结束`` names tags). So does a span the byte-damage repair
+markup, and stays; so does markup standing as a word, between spaces or marks (``直接写 <p> 不行``,
+``要显示 &lt;p&gt; 这几个字``): a page's markup sits against the text it formats. Every tag and entity
+stays in a document that shows no page markup: no remnant, no closing tag against the text it closes,
+nothing set between two characters without a space (``在 HTML 中，<p> 标签表示段落，以 </p> 结束`` names
+tags), or only markup of the kind a markdown document's author writes (a README's ``<p align="center">``,
+a table cell's ``<br>``) in a document with markdown's own syntax (:mod:`pipeline.normalize.markdown`).
+A tag that lost its '<' is damage in any document. So does a span the byte-damage repair
 flagged (it is frozen), and a tag or entity whose removal would touch a ``?`` and one of the marks of the mirrors' byte damage (``?:/a>?`` would
 become ``?:?``): that repair reads only damage the page as read holds, so no later pass finds a new one.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import replace
 
 from pipeline.model import Repair
@@ -27,10 +32,13 @@ from pipeline.normalize.columns import LineMap
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import holds_frozen
 from pipeline.normalize.gbk_shift import DAMAGE_SITE
+from pipeline.normalize.markdown import CODE_SPAN, code_block_lines, is_markdown
 from pipeline.normalize.scan import lines_containing
 from pipeline.normalize.stage import Done, Given
 
-_INLINE = {"span", "strong", "b", "i", "em", "font", "a", "u", "s", "sub", "sup", "small", "big", "mark", "img"}
+# Text-level elements whose tags only format. Not <sub> and <sup>: SO<sub>4</sub><sup>2-</sup> without
+# them reads SO42-, another formula; they are never touched.
+_INLINE = {"span", "strong", "b", "i", "em", "font", "a", "u", "s", "small", "big", "mark", "img"}
 _BLOCK = r"p|br|div|li|ul|ol|td|tr|th|table|tbody|h[1-6]|section|article"
 _TAGS = rf"(?:{_BLOCK}|{'|'.join(sorted(_INLINE, key=len, reverse=True))})"
 # Attributes as HTML writes them (name, name=value, name="value"): ``a<b 且 c>d`` is prose, not a tag.
@@ -49,14 +57,14 @@ _BARE_TAG = re.compile(rf"(?:(?<=[^A-Za-z])|^)(?:{_TAGS})\s+[a-z-]+=\"[^\"<>]*\"
 TRIGGERS = ">&"  # every tag ends in '>' and every entity starts with '&': a line without either is left alone
 # '&nbsp' without its ';' too, as pages often write it (HTML reads it the same).
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});|&nbsp(?![;A-Za-z0-9])")
+# Markup a text may name as a word: a tag an entity spells (&lt;p&gt;), a run of entities, a run of tags.
+_NAMED = re.compile(rf"&lt;/?{_TAGS}\b[^<>&\n]*?&gt;|(?:{_ENTITY.pattern})+|{_TAG.pattern}", re.IGNORECASE)
 # What an entity may spell that becomes a space: the no-break space, and line breaks (one output line
 # per input line).
 _AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
 # What becomes nothing: characters that do not show (zero-width space and joiners, word joiner, byte
 # order mark, soft hyphen), which would only keep a name from matching.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"}
-_CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
-_FENCE = re.compile(r" {0,3}(?:```|~~~)")  # at a line's start
 _MAX_ROUNDS = 8  # &amp;amp;nbsp; is a page escaped twice; <b<br>r> a tag inside a tag; a pass that finds
 # nothing ends the loop, so the bound only stops text built to be unescaped forever
 
@@ -86,7 +94,7 @@ def repair_document(lines: list[str], indexes: list[int], read: list[str], text:
     when nothing changed), the repairs, and what the document showed (None when it holds no markup at
     all, in code or out)."""
     out = list(lines)
-    in_code = _code_block_lines(read, text) if _holds_fence(text) else set()
+    in_code = code_block_lines(read, text)
     repairs: list[Repair] = []
     kept = 0
     for index in indexes:
@@ -96,7 +104,7 @@ def repair_document(lines: list[str], indexes: list[int], read: list[str], text:
         out[index], found = repair(lines[index], first_line + index)
         repairs.extend(found)
         if "`" in lines[index]:
-            kept += sum(_markup_count(span.group(0)) for span in _CODE_SPAN.finditer(lines[index]))
+            kept += sum(_markup_count(span.group(0)) for span in CODE_SPAN.finditer(lines[index]))
     changes = [r for r in repairs if r.before != r.after]
     if not changes:
         out = lines
@@ -105,16 +113,29 @@ def repair_document(lines: list[str], indexes: list[int], read: list[str], text:
     first = min(changes, key=lambda r: (r.line, r.column)) if changes else None
     summary = (f"{len(changes)} tag(s), tag remnant(s) or entit(y/ies) outside code, on "
                f"{len({r.line for r in changes})} line(s); {kept} inside code spans or blocks, kept as text")
-    if first is not None and not any(_left_by_markup(r, lines[r.line - first_line]) for r in changes):
-        summary += ("; none is a tag that lost its '<' or markup set between two characters, as a page's "
-                    "markup is: tags and entities the text names (<p> 标签表示段落), kept")
-        return lines, [], Evidence("html_remnant", False, summary, first.line - first_line, first.column - 1,
-                                   first.before)
+    kept_why = _not_a_page(changes, lines, first_line, read, text) if first is not None else None
+    if kept_why:
+        return lines, [], Evidence("html_remnant", False, f"{summary}; {kept_why}", first.line - first_line,
+                                   first.column - 1, first.before)
     if first is None:
         index = next(i for i in indexes if i in in_code or "`" in lines[i])
         return out, repairs, Evidence("html_remnant", False, summary, index, 0, lines[index][:1])
     return out, repairs, Evidence("html_remnant", True, summary, first.line - first_line, first.column - 1,
                                   first.before)
+
+
+def _not_a_page(changes: list[Repair], lines: list[str], first_line: int, read: list[str], text: str) -> str | None:
+    """Why the document's markup is not a page's, or None when it is. A tag that lost its '<' is damage
+    in any document. Markup set against the text shows a page, but in a markdown document raw HTML is
+    its author's (``<p align="center">``, a table cell's ``<br>``)."""
+    if any(not change.before.startswith(("<", "&")) for change in changes):
+        return None
+    if not any(_left_by_markup(change, lines[change.line - first_line]) for change in changes):
+        return ("none is a tag that lost its '<' or markup set between two characters, as a page's markup is: "
+                "tags and entities the text names (<p> 标签表示段落), kept")
+    if is_markdown(read, text):
+        return "the document is markdown (code, links), whose HTML its author wrote, and no tag lost its '<': kept"
+    return None
 
 
 def _left_by_markup(change: Repair, line: str) -> bool:
@@ -130,21 +151,6 @@ def _left_by_markup(change: Repair, line: str) -> bool:
     beside = [bool(char.strip()) for char in (line[start - 1:start] if start else "x",
                                               line[start + len(markup):start + len(markup) + 1] or "x")]
     return any(beside) if "</" in markup or "<!--" in markup else all(beside)
-
-
-def _holds_fence(text: str) -> bool:
-    """Whether ``text`` holds a run a fence begins with: its character looked for first, which is
-    found (or not) many times faster than three of them (13 ms on 9 million characters, 2 ms)."""
-    return any(mark in text and mark * 3 in text for mark in "`~")
-
-
-def _code_block_lines(lines: list[str], text: str) -> set[int]:
-    """Indexes of the lines of fenced code blocks (between ``` or ~~~ lines), fences included."""
-    inside: set[int] = set()
-    fences = [index for index in lines_containing(lines, ("```", "~~~"), text) if _FENCE.match(lines[index])]
-    for opening, closing in zip(fences[0::2], fences[1::2] + [len(lines) - 1]):
-        inside.update(range(opening, closing + 1))
-    return inside
 
 
 def _markup_count(text: str) -> int:
@@ -215,13 +221,30 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
                 break
             passes.append([])
             last[:] = [-1, 0, ""]
-            code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
+            code = ([m.span() for m in CODE_SPAN.finditer(text)] if "`" in text else []) + _standing(text)
             replaced = pattern.sub(entity if pattern is _ENTITY else tag, text)
             if replaced == text:
                 break
             text = replaced
     maps = [LineMap(found) for found in passes]  # a flag changes nothing and maps every column to itself
     return text, _chains_as_read(passes, maps, given)
+
+
+def _standing(text: str) -> list[tuple[int, int]]:
+    """Spans of markup standing as a word: a space on one side, and a space, a mark or the line's edge
+    on the other (``直接写 <p> 不行``, ``要显示 &lt;p&gt; 这几个字``, ``，<br> 表示换行``, ``&nbsp; 是一个实体``).
+    A text names it; a page's markup sits against the text it formats (``重点<b>城市``, ``海口</p> |``)."""
+    spans = []
+    for match in _NAMED.finditer(text):
+        sides = (text[match.start() - 1:match.start()] if match.start() else "", text[match.end():match.end() + 1])
+        if any(side.isspace() for side in sides) and all(_apart(side) for side in sides):
+            spans.append(match.span())
+    return spans
+
+
+def _apart(char: str) -> bool:
+    """A space, a line's edge ("") or a punctuation mark: nothing markup would format."""
+    return not char or char.isspace() or unicodedata.category(char).startswith("P")
 
 
 def _chains_as_read(passes: list[list[Repair]], maps: list[LineMap], given: str) -> list[Repair]:

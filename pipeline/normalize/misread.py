@@ -13,7 +13,8 @@ A run is undone only when the result is fluent and the run is not (for Chinese,
 :func:`pipeline.normalize.commonness.commonness`, the measure the encoding detection uses; ftfy's own for Latin
 text), and a document shows the damage when at least a third of its runs that read as garbled come
 back fluent (or in part: two at least, where none comes back whole). A run whose reading is written on
-its own line is an example a text about mojibake gives, and stays. Clean text is judged on its first
+its own line is an example a text about mojibake gives, and stays; so does one in markdown code (a
+tutorial's ``broken = "浣犲ソ涓栫晫"``), unless the document shows the damage outside its code too. Clean text is judged on its first
 runs: a document whose first few hundred runs hold no misread one is left alone without reading the rest.
 """
 
@@ -30,6 +31,7 @@ from pipeline.model import Repair
 from pipeline.normalize.commonness import commonness
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import FROZEN
+from pipeline.normalize.markdown import CODE_SPAN, code_block_lines
 from pipeline.normalize.stage import Done, Given
 
 # Non-ASCII text, with single ASCII characters inside it (a full-width letter a conversion made
@@ -82,8 +84,9 @@ def repair_document(lines: list[str], text: str, first_line: int,
     text as read) and one decision per family that found a run it undoes or undoes in part."""
     found: dict[tuple[int, int], tuple[Family, str, str, str]] = {}  # (line, column) -> family, run, text, how
     partly: dict[tuple[int, int], tuple[Family, str]] = {}  # garbled runs only part of which comes back
-    garbled = dict.fromkeys(families, 0)
+    garbled = dict.fromkeys(families, 0)  # outside code: what the decision counts
     line_of = _LineOf(text)
+    in_code = _InCode(lines, text)
     runs = RUN.finditer(text)
     for batch in (list(islice(runs, _SAMPLE)), runs):
         if batch is runs and not found and not partly:
@@ -102,7 +105,7 @@ def repair_document(lines: list[str], text: str, first_line: int,
                 place = line_of(match.start())
                 if undone is not None and _shown_beside(run, undone[0], lines[place[0]]):
                     break
-                garbled[family] += 1
+                garbled[family] += not in_code(place, len(run))
                 if undone is not None and family.fluent(undone[0]):
                     found[place] = (family, run, *undone)
                     break
@@ -112,8 +115,9 @@ def repair_document(lines: list[str], text: str, first_line: int,
     decisions = []
     shown = set()
     for family in families:
-        back = sorted(place for place, (which, *_) in found.items() if which is family)
-        part = sorted(place for place, (which, _) in partly.items() if which is family)
+        back = sorted(place for place, (which, run, *_) in found.items()
+                      if which is family and not in_code(place, len(run)))
+        part = sorted(place for place, (which, run) in partly.items() if which is family and not in_code(place, len(run)))
         if not back and not part:
             continue
         index, column = min(back + part)
@@ -157,6 +161,27 @@ def _with_simplified(matches: list[re.Match]):
     if len(simplified) != len(matches):
         simplified = [None] * len(matches)
     return zip(matches, simplified)
+
+
+class _InCode:
+    """Whether a run (its line index and column, its length) is inside markdown code: a fenced block's
+    line or a code span."""
+
+    def __init__(self, lines: list[str], text: str):
+        self._lines = lines
+        self._blocks = code_block_lines(lines, text)
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+
+    def __call__(self, place: tuple[int, int], length: int) -> bool:
+        index, column = place
+        if index in self._blocks:
+            return True
+        line = self._lines[index]
+        if "`" not in line:
+            return False
+        if index not in self._spans:
+            self._spans[index] = [match.span() for match in CODE_SPAN.finditer(line)]
+        return any(start <= column and column + length <= end for start, end in self._spans[index])
 
 
 class _LineOf:
