@@ -117,3 +117,29 @@ def test_mojibake_in_markdown_code_is_an_example_unless_the_text_around_it_is_da
     damaged = [f"## {shown_as('示例', 'gbk')}", f"* {shown_as('使用', 'gbk')}`UTF-8`{shown_as('编码', 'gbk')}"] + tutorial[1:]
     fixed, _ = normalize_lines(damaged)
     assert fixed == ["## 示例", "* 使用`UTF-8`编码", "```python", 'broken = "你好世界"', "```", "也可以写成 `你好世界` 这样。"]
+
+
+def test_utf8_shown_as_big5_that_lost_most_of_its_bytes_is_flagged_and_kept_as_read():
+    """Big5 has no character for most UTF-8 byte pairs: a decoder that replaced them left more U+FFFD
+    than text, and nothing reads. What is left is UTF-8's bytes of Chinese in Big5, so the damage is
+    known: each run is flagged and frozen (converted to Simplified, it could never be undone)."""
+    sentences = ["数字城市建设需要统一的数据平台和开放的政务服务。", "今天的会议讨论了城市交通和医疗资源的分配问题。"]
+    lines = ["第一段 正常的文字。"] + [shown_as(sentence, "big5") for sentence in sentences]
+    assert lines[1].startswith("\ufffd\ufffd啣") and "撣" in lines[1]
+    fixed, records = normalize_lines(lines, explain=True)
+    assert fixed == lines
+    decision, = [r for r in records if r.kind == "evidence" and r.reason.startswith("mojibake_big5")]
+    assert decision.reason.endswith("0 of 2 runs of garbled text come back as fluent text when read as UTF-8 shown "
+                                    "as Big5, 2 more in part; applied")
+    flags = [(r.line, r.column, r.before == r.after) for r in records if r.kind == "mojibake_big5"]
+    assert flags == [(2, 1, True), (3, 1, True)]
+
+
+@pytest.mark.parametrize("line", ["文件名显示为��，请重新保存", "這個字顯示成��了，請檢查編碼設定"])
+def test_a_replacement_character_in_clean_text_is_no_lost_utf8(line):
+    """Clean Chinese beside a U+FFFD is not what is left of UTF-8's bytes: its characters' bytes are
+    not UTF-8's."""
+    from pipeline.normalize.script import to_simplified
+
+    fixed, records = normalize_lines([line], explain=True)
+    assert fixed == [to_simplified(line)] and not [r for r in records if r.kind.startswith("mojibake")]

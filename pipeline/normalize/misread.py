@@ -45,6 +45,8 @@ _MIN_PARTLY = 2  # runs that come back only in part, where none comes back whole
 _LOST_PER_CHAR = 2  # bytes a decoder dropped from one character that a search may restore
 _COMMON_SINGLE = 2.5  # log10 of how often jieba's dictionary has seen a restored character, at least
 _MARGIN = 0.5  # a restored character makes the words around it three times likelier than the next reading
+_MIN_REPLACED, _REPLACED_SHARE = 2, 4  # U+FFFD in a run that lost most of its bytes: two at least, a quarter
+_UTF8_OF_CHINESE = frozenset(range(0x80, 0xC0)) | frozenset(range(0xE0, 0xF0))  # continuations, leads of U+0800-FFFF
 
 
 @dataclass(frozen=True)
@@ -265,13 +267,21 @@ def utf8_shown_as(codec: str) -> Callable[[str], tuple[str, str] | None]:
 
 def mostly_utf8_shown_as(codec: str) -> Callable[[str], bool]:
     """Whether a run is UTF-8 shown as ``codec`` that lost bytes: encoded again, the bytes that decode
-    as UTF-8 give everyday characters (a clean run's bytes give rare or no characters)."""
+    as UTF-8 give everyday characters (a clean run's bytes give rare or no characters); or it lost so
+    many that nothing reads (Big5 has no character for most UTF-8 byte pairs: ``��啣�����撣�`` is 数字城市),
+    and what is left of it is UTF-8's bytes of Chinese, each of its characters in ``codec`` (bytes
+    0x80-0xBF and 0xE0-0xEF; the Chinese of a clean text is mostly other bytes)."""
 
     def partly(run: str) -> bool:
         data = b"".join(_bytes_of(char, codec) for char in run)
         decoded = data.decode("utf-8", errors="replace")
         kept = decoded.replace("\ufffd", "")
-        return len(kept) >= 2 and len(kept) >= len(decoded) / 2 and everyday_characters(kept)
+        if len(kept) >= 2 and len(kept) >= len(decoded) / 2 and everyday_characters(kept):
+            return True
+        replaced = run.count("\ufffd")
+        rest = b"".join(_bytes_of(char, codec) for char in run if char != "\ufffd" and not char.isascii())
+        return (replaced >= _MIN_REPLACED and replaced * _REPLACED_SHARE >= len(run) and bool(rest)
+                and all(byte in _UTF8_OF_CHINESE for byte in rest))
 
     return partly
 
