@@ -199,3 +199,18 @@ def test_a_closing_tag_with_spaces_on_both_sides_is_named_not_left():
     prose = ["在 HTML 中，段落以 <p> 开始，以 </p> 结束。"]
     assert normalize_lines(prose)[0] == prose
     assert normalize_lines(["| 海口</p> | 0.782 |"])[0] == ["| 海口 | 0.782 |"]
+
+
+@pytest.mark.parametrize("line", ["直接写 <p> 不行", "要显示 &lt;p&gt; 这几个字", "HTML 里 <p>…</p> 表示段落。",
+                                  "&nbsp; 是一个实体", "公式 a &lt; b &amp;&amp; b &gt; c", "用 <div class=\"x\"> 包裹",
+                                  "换行要用“<br>”，或者「<p>」", "HTML里用<br>标签换行，<td>元素是单元格",
+                                  "加粗可以用<b>，也可以用<strong>。"])
+def test_markup_a_text_names_stays_even_on_a_page(line):
+    """A page's markup sits against the text it formats or separates. A text names markup as a word
+    (a space on one side, a space, a mark or the line's edge on the other; an element around an
+    ellipsis counted whole), between quotes or brackets, before a word for markup (标签, 元素), or
+    as an opening formatting tag with nothing to format after it."""
+    from pipeline.normalize import normalize_lines
+
+    fixed, _ = normalize_lines([line, "重点</strong>城市", "段落<p>…</p>结束"])
+    assert fixed == [line, "重点城市", "段落 … 结束"]

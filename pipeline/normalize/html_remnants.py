@@ -9,8 +9,9 @@ are touched, so prose such as ``a/b>c``, ``1/a>1/b`` or ``x < y`` stays as it is
 parameter (``Option<S>``).
 
 A tag inside a markdown code span (```<table>```) or a fenced code block is text someone wrote about
-markup, and stays; so does markup standing as a word, between spaces or marks (``直接写 <p> 不行``,
-``要显示 &lt;p&gt; 这几个字``): a page's markup sits against the text it formats. Every tag and entity
+markup, and stays; so does markup a text names (:func:`_standing`): standing as a word between spaces
+or marks (``直接写 <p> 不行``, ``要显示 &lt;p&gt; 这几个字``), in quotes (``要用“<br>”``), before a word for
+markup (``<br>标签``): a page's markup sits against the text it formats. Every tag and entity
 stays in a document that shows no page markup: no remnant, no closing tag against the text it closes,
 nothing set between two characters without a space (``在 HTML 中，<p> 标签表示段落，以 </p> 结束`` names
 tags), or only markup of the kind a markdown document's author writes (a README's ``<p align="center">``,
@@ -57,8 +58,15 @@ _BARE_TAG = re.compile(rf"(?:(?<=[^A-Za-z])|^)(?:{_TAGS})\s+[a-z-]+=\"[^\"<>]*\"
 TRIGGERS = ">&"  # every tag ends in '>' and every entity starts with '&': a line without either is left alone
 # '&nbsp' without its ';' too, as pages often write it (HTML reads it the same).
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});|&nbsp(?![;A-Za-z0-9])")
-# Markup a text may name as a word: a tag an entity spells (&lt;p&gt;), a run of entities, a run of tags.
-_NAMED = re.compile(rf"&lt;/?{_TAGS}\b[^<>&\n]*?&gt;|(?:{_ENTITY.pattern})+|{_TAG.pattern}", re.IGNORECASE)
+# Markup a text may name as a word: an element written around nothing or an ellipsis (<p>…</p>), a tag
+# an entity spells (&lt;p&gt;), a run of entities, a run of tags.
+_NAMED = re.compile(rf"<(?P<element>{_TAGS})\b{_ATTRIBUTES}>[\s.…]*</(?P=element)>|&lt;/?{_TAGS}\b[^<>&\n]*?&gt;"
+                    rf"|(?:{_ENTITY.pattern})+|{_TAG.pattern}", re.IGNORECASE)
+# Words a text names markup with, right after it (<br>标签, <td>元素), in Simplified and Traditional.
+_NAMING_WORDS = ("标签", "標籤", "标记", "標記", "元素", "属性", "屬性")
+# One opening tag of a formatting element (not <img>, which stands for itself).
+_FORMATTING_TAG = re.compile(rf"<(?:{'|'.join(sorted(_INLINE - {'img'}, key=len, reverse=True))})\b{_ATTRIBUTES}>",
+                             re.IGNORECASE)
 # What an entity may spell that becomes a space: the no-break space, and line breaks (one output line
 # per input line).
 _AS_SPACE = {"\xa0", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
@@ -231,13 +239,18 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
 
 
 def _standing(text: str) -> list[tuple[int, int]]:
-    """Spans of markup standing as a word: a space on one side, and a space, a mark or the line's edge
-    on the other (``直接写 <p> 不行``, ``要显示 &lt;p&gt; 这几个字``, ``，<br> 表示换行``, ``&nbsp; 是一个实体``).
-    A text names it; a page's markup sits against the text it formats (``重点<b>城市``, ``海口</p> |``)."""
+    """Spans of markup a text names rather than a page's markup, which sits against the text it formats
+    or separates: markup standing as a word (a space on one side; a space, a mark or the line's edge on
+    the other: ``直接写 <p> 不行``, ``要显示 &lt;p&gt; 这几个字``, ``&nbsp; 是一个实体``), between a pair of
+    quotes or brackets (``要用“<br>”``), followed by a word for markup (``用<br>标签换行``), or an opening
+    formatting tag that formats nothing (``加粗可以用<b>，``)."""
     spans = []
     for match in _NAMED.finditer(text):
-        sides = (text[match.start() - 1:match.start()] if match.start() else "", text[match.end():match.end() + 1])
-        if any(side.isspace() for side in sides) and all(_apart(side) for side in sides):
+        before = text[match.start() - 1:match.start()] if match.start() else ""
+        after = text[match.end():match.end() + 1]
+        if ((any(side.isspace() for side in (before, after)) and _apart(before) and _apart(after))
+                or (_opens(before) and _closes(after)) or text.startswith(_NAMING_WORDS, match.end())
+                or (_FORMATTING_TAG.fullmatch(match.group(0)) and (not after or _closes(after)))):
             spans.append(match.span())
     return spans
 
@@ -245,6 +258,15 @@ def _standing(text: str) -> list[tuple[int, int]]:
 def _apart(char: str) -> bool:
     """A space, a line's edge ("") or a punctuation mark: nothing markup would format."""
     return not char or char.isspace() or unicodedata.category(char).startswith("P")
+
+
+def _opens(char: str) -> bool:
+    return bool(char) and (char in "\"'" or unicodedata.category(char) in ("Ps", "Pi"))
+
+
+def _closes(char: str) -> bool:
+    """A quote or bracket that closes, or a mark that ends a clause (，。；): nothing follows to format."""
+    return bool(char) and (char in "\"'" or (not char.isascii() and unicodedata.category(char) in ("Pe", "Pf", "Po")))
 
 
 def _chains_as_read(passes: list[list[Repair]], maps: list[LineMap], given: str) -> list[Repair]:
