@@ -144,7 +144,7 @@ def test_tags_and_entities_a_text_names_stay_unless_the_document_shows_markup():
     assert records[0].reason.endswith("; applied")
 
 
-@pytest.mark.parametrize("line", ["城市&nbsp;数字", "段落内容<br>", "<p>第一段", "海口/p> | 0.782 |"])
+@pytest.mark.parametrize("line", ["城市&nbsp;数字", "段落内容<br>", "<p>第一段", "海口/p> | 0.782 |", "是什么?/p> 下一段"])
 def test_markup_set_between_characters_shows_a_page(line):
     from pipeline.normalize import normalize_lines
 

@@ -243,9 +243,11 @@ def _standing(text: str) -> list[tuple[int, int]]:
     or separates: markup standing as a word (a space on one side; a space, a mark or the line's edge on
     the other: ``直接写 <p> 不行``, ``要显示 &lt;p&gt; 这几个字``, ``&nbsp; 是一个实体``), between a pair of
     quotes or brackets (``要用“<br>”``), followed by a word for markup (``用<br>标签换行``), or an opening
-    formatting tag that formats nothing (``加粗可以用<b>，``)."""
+    formatting tag that formats nothing (``加粗可以用<b>，``). A tag that lost its '<' is never named."""
     spans = []
     for match in _NAMED.finditer(text):
+        if not match.group(0).startswith(("<", "&")):
+            continue
         before = text[match.start() - 1:match.start()] if match.start() else ""
         after = text[match.end():match.end() + 1]
         if ((any(side.isspace() for side in (before, after)) and _apart(before) and _apart(after))
