@@ -33,7 +33,7 @@ from pipeline.normalize.columns import LineMap
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import holds_frozen
 from pipeline.normalize.gbk_shift import DAMAGE_SITE
-from pipeline.normalize.markdown import CODE_SPAN, code_block_lines, is_markdown
+from pipeline.normalize.markdown import CODE_SPAN, code_block_lines, code_spans, is_markdown
 from pipeline.normalize.scan import lines_containing
 from pipeline.normalize.stage import Done, Given
 
@@ -229,7 +229,7 @@ def repair(text: str, line: int) -> tuple[str, list[Repair]]:
                 break
             passes.append([])
             last[:] = [-1, 0, ""]
-            code = ([m.span() for m in CODE_SPAN.finditer(text)] if "`" in text else []) + _standing(text)
+            code = code_spans(text) + _standing(text)
             replaced = pattern.sub(entity if pattern is _ENTITY else tag, text)
             if replaced == text:
                 break

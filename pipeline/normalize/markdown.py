@@ -32,6 +32,11 @@ def code_block_lines(lines: list[str], text: str) -> set[int]:
     return inside
 
 
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span of a line."""
+    return [match.span() for match in CODE_SPAN.finditer(line)] if "`" in line else []
+
+
 def is_markdown(lines: list[str], text: str) -> bool:
     """Whether the document writes markdown's own syntax: a fenced block, a code span or a link. Text
     taken from a page or a PDF holds none of them (a heading's '#' it may)."""

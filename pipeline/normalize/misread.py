@@ -31,7 +31,7 @@ from pipeline.model import Repair
 from pipeline.normalize.commonness import commonness
 from pipeline.normalize.evidence import Evidence
 from pipeline.normalize.frozen import FROZEN
-from pipeline.normalize.markdown import CODE_SPAN, code_block_lines
+from pipeline.normalize.markdown import code_block_lines, code_spans
 from pipeline.normalize.stage import Done, Given
 
 # Non-ASCII text, with single ASCII characters inside it (a full-width letter a conversion made
@@ -87,6 +87,7 @@ def repair_document(lines: list[str], text: str, first_line: int,
     found: dict[tuple[int, int], tuple[Family, str, str, str]] = {}  # (line, column) -> family, run, text, how
     partly: dict[tuple[int, int], tuple[Family, str]] = {}  # garbled runs only part of which comes back
     garbled = dict.fromkeys(families, 0)  # outside code: what the decision counts
+    coded: set[tuple[int, int]] = set()  # places of the garbled runs inside markdown code
     line_of = _LineOf(text)
     in_code = _InCode(lines, text)
     runs = RUN.finditer(text)
@@ -107,7 +108,10 @@ def repair_document(lines: list[str], text: str, first_line: int,
                 place = line_of(match.start())
                 if undone is not None and _shown_beside(run, undone[0], lines[place[0]]):
                     break
-                garbled[family] += not in_code(place, len(run))
+                if in_code(place, len(run)):
+                    coded.add(place)
+                else:
+                    garbled[family] += 1
                 if undone is not None and family.fluent(undone[0]):
                     found[place] = (family, run, *undone)
                     break
@@ -117,9 +121,8 @@ def repair_document(lines: list[str], text: str, first_line: int,
     decisions = []
     shown = set()
     for family in families:
-        back = sorted(place for place, (which, run, *_) in found.items()
-                      if which is family and not in_code(place, len(run)))
-        part = sorted(place for place, (which, run) in partly.items() if which is family and not in_code(place, len(run)))
+        back = sorted(place for place, (which, *_) in found.items() if which is family and place not in coded)
+        part = sorted(place for place, (which, _) in partly.items() if which is family and place not in coded)
         if not back and not part:
             continue
         index, column = min(back + part)
@@ -178,11 +181,8 @@ class _InCode:
         index, column = place
         if index in self._blocks:
             return True
-        line = self._lines[index]
-        if "`" not in line:
-            return False
         if index not in self._spans:
-            self._spans[index] = [match.span() for match in CODE_SPAN.finditer(line)]
+            self._spans[index] = code_spans(self._lines[index])
         return any(start <= column and column + length <= end for start, end in self._spans[index])
 
 
